@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/** `vigie <command>`: the entry point. Each command lives in src/cli/<command>.ts. */
+import { formatConfigProblems, ConfigError } from './config.js';
+import { isAppError } from './errors.js';
+import { runCheck } from './cli/check.js';
+import { runLog } from './cli/log.js';
+import { runServe } from './cli/serve.js';
+
+const USAGE = `Usage: vigie <command> [options]
+
+Commands:
+  serve                      answer DNS for the home (configuration: VIGIE_* variables, see docs/configuration.md)
+  check NAME [--json]        say whether NAME is blocked, and by which list and rule
+  log [--json] [--limit N] [--client IP]
+                             print recent blocked attempts, newest first
+  help                       this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe(rest);
+    case 'check':
+      return runCheck(rest);
+    case 'log':
+      return runLog(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`vigie: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) process.stderr.write(`${formatConfigProblems(err)}\n`);
+    else if (isAppError(err)) process.stderr.write(`vigie: ${err.message}\n`);
+    else process.stderr.write(`vigie: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,44 @@
+/** `vigie check NAME`: is NAME blocked, and by which list and rule (every match, most specific first). */
+import { domainToASCII } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { loadLists } from '../main.js';
+import { localZoneOf } from '../resolver/stages/local-names.js';
+
+/** The normalized form of a name typed by a person (case, trailing dot, IDN → punycode). */
+export function normalizeTypedName(raw: string): string {
+  const trimmed = raw.trim().replace(/\.$/, '');
+  const ascii = /^[\x00-\x7f]*$/.test(trimmed) ? trimmed : domainToASCII(trimmed);
+  return ascii.toLowerCase();
+}
+
+export async function runCheck(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  if (positionals.length !== 1) {
+    process.stderr.write('Usage: vigie check NAME [--json]\n');
+    return 2;
+  }
+  const name = normalizeTypedName(positionals[0]!);
+  if (name === '') {
+    process.stderr.write(`vigie: '${positionals[0]}' is not a domain name\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const catalog = await loadLists(config);
+  const matches = catalog.blocklist.explain(name);
+  const allowed = catalog.blocklist.isAllowed(name);
+  const local = localZoneOf(name) ?? null;
+  const decision = matches[0] ?? null;
+  const answer = decision === null ? (local ? `answered locally (${local})` : 'forwarded upstream') : decision.action === 'nxdomain' || config.blockMode === 'nxdomain' ? 'NXDOMAIN' : config.blockMode === 'refused' ? 'REFUSED' : '0.0.0.0 / ::';
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ name, blocked: decision !== null, answer, allowedByNeverBlock: allowed, localZone: local, matches })}\n`);
+    return 0;
+  }
+  if (decision === null) {
+    process.stdout.write(`${name}: not blocked — ${answer}${allowed ? ' (on the never-block list)' : ''}\n`);
+    return 0;
+  }
+  process.stdout.write(`${name}: BLOCKED — answer ${answer}\n`);
+  for (const m of matches) process.stdout.write(`  category ${m.category}, list ${m.list}, rule ${m.rule}\n`);
+  return 0;
+}

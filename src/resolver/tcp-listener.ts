@@ -1,0 +1,97 @@
+/**
+ * DNS over TCP (RFC 7766) with the limits a home resolver needs against slow or greedy clients:
+ * a cap on connections in total and per client, an idle timeout, a deadline for each message once
+ * it has started, a cap on queries per connection, and pipelining with a bounded number of
+ * answers pending per connection.
+ */
+import net from 'node:net';
+
+export interface TcpLimits {
+  readonly maxConnections: number;
+  readonly maxPerClient: number;
+  readonly idleMs: number;
+  readonly messageMs: number;
+  readonly maxQueriesPerConnection?: number;
+  readonly maxPendingPerConnection?: number;
+}
+
+/** Handles one framed message; resolves with the framed-less answer bytes, or null for none. */
+export type TcpMessageHandler = (message: Buffer, client: { ip: string; port: number }) => Promise<Buffer | null>;
+
+/** Creates a net.Server that speaks DNS over TCP with the given limits. */
+export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, hooks: { onConnection(): void; onRejected(): void; unmap(ip: string): string }): net.Server {
+  const perClient = new Map<string, number>();
+  let open = 0;
+  const maxQueries = limits.maxQueriesPerConnection ?? 100;
+  const maxPending = limits.maxPendingPerConnection ?? 16;
+
+  const server = net.createServer({ noDelay: true, pauseOnConnect: false }, (socket) => {
+    const ip = hooks.unmap(socket.remoteAddress ?? '');
+    const port = socket.remotePort ?? 0;
+    const count = perClient.get(ip) ?? 0;
+    if (open >= limits.maxConnections || count >= limits.maxPerClient) {
+      hooks.onRejected();
+      socket.destroy();
+      return;
+    }
+    open++;
+    perClient.set(ip, count + 1);
+    hooks.onConnection();
+    serveConnection(socket, ip, port);
+    socket.once('close', () => {
+      open--;
+      const left = (perClient.get(ip) ?? 1) - 1;
+      if (left <= 0) perClient.delete(ip);
+      else perClient.set(ip, left);
+    });
+  });
+
+  function serveConnection(socket: net.Socket, ip: string, port: number): void {
+    let buffered = Buffer.alloc(0);
+    let served = 0;
+    let pending = 0;
+    let messageTimer: NodeJS.Timeout | null = null;
+    const clearMessageTimer = (): void => {
+      if (messageTimer) clearTimeout(messageTimer);
+      messageTimer = null;
+    };
+    socket.setTimeout(limits.idleMs, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', clearMessageTimer);
+    socket.on('data', (chunk) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 2) {
+        const len = buffered.readUInt16BE(0);
+        if (buffered.length < 2 + len) break;
+        const message = Buffer.from(buffered.subarray(2, 2 + len));
+        buffered = buffered.subarray(2 + len);
+        clearMessageTimer();
+        if (++served > maxQueries) {
+          socket.end();
+          return;
+        }
+        pending++;
+        if (pending >= maxPending) socket.pause();
+        handle(message, { ip, port }).then(
+          (answer) => {
+            pending--;
+            if (socket.isPaused() && pending < maxPending) socket.resume();
+            if (answer === null || socket.destroyed) return;
+            const prefix = Buffer.allocUnsafe(2);
+            prefix.writeUInt16BE(answer.length, 0);
+            socket.write(Buffer.concat([prefix, answer]));
+            if (served >= maxQueries && pending === 0) socket.end();
+          },
+          () => socket.destroy(),
+        );
+      }
+      // A message has started: it must complete within messageMs (slowloris defence).
+      if (buffered.length > 0 && messageTimer === null) messageTimer = setTimeout(() => socket.destroy(), limits.messageMs);
+    });
+  }
+
+  server.on('error', () => {
+    /* listen errors are reported by the caller's listen() promise */
+  });
+  return server;
+}

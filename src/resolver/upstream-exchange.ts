@@ -1,0 +1,120 @@
+/**
+ * One query to one upstream over UDP or TCP, with the RFC 5452 checks: a fresh socket (so a fresh
+ * random source port chosen by the kernel) per query, and a reply accepted only when it comes from
+ * the server's address and port, carries our ID and repeats our exact question. Anything else is
+ * counted as unwanted and ignored (UDP) or fails the exchange (TCP, where the stream is ours).
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { parseReply, type ParsedReply } from '../dns/reply-reader.js';
+
+/** Where to send, with the host in canonical text form (see canonicalHost). */
+export interface UpstreamServer {
+  readonly transport: 'udp' | 'tcp';
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What the reply must repeat. */
+export interface Expected {
+  readonly id: number;
+  readonly name: string;
+  readonly type: number;
+  readonly qclass: number;
+}
+
+export interface ExchangeResult {
+  readonly message: Buffer;
+  readonly reply: ParsedReply;
+}
+
+/** Raised for a timeout, so the caller can count it apart from other failures. */
+export class ExchangeTimeout extends Error {
+  constructor(server: UpstreamServer, ms: number) {
+    super(`${server.transport}://${server.host}:${server.port} gave no answer in ${ms} ms`);
+    this.name = 'ExchangeTimeout';
+  }
+}
+
+/** Canonical text of an IP literal, as the socket layer reports peers ('::0001' → '::1'). */
+export function canonicalHost(host: string): string {
+  return net.isIPv6(host) ? new URL(`http://[${host}]/`).hostname.slice(1, -1) : host;
+}
+
+function matches(reply: ParsedReply, expect: Expected): boolean {
+  return reply.id === expect.id && reply.name === expect.name && reply.type === expect.type && reply.qclass === expect.qclass;
+}
+
+/** Sends `query` over UDP; resolves with the first matching reply; `onUnwanted` counts the rest. */
+export function udpExchange(server: UpstreamServer, query: Buffer, expect: Expected, timeoutMs: number, onUnwanted: () => void): Promise<ExchangeResult> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+    let done = false;
+    const finish = (err: Error | null, result?: ExchangeResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.close();
+      if (err) reject(err);
+      else resolve(result!);
+    };
+    const timer = setTimeout(() => finish(new ExchangeTimeout(server, timeoutMs)), timeoutMs);
+    socket.on('error', (err) => finish(err));
+    socket.on('message', (msg, rinfo) => {
+      if (rinfo.port !== server.port || rinfo.address !== server.host) return onUnwanted();
+      const reply = parseReply(msg);
+      if (typeof reply === 'string') {
+        // A malformed packet carrying our ID from the server's address: the server is broken.
+        if (msg.length >= 2 && msg.readUInt16BE(0) === expect.id) finish(new Error(`malformed reply: ${reply}`));
+        else onUnwanted();
+        return;
+      }
+      if (!matches(reply, expect)) return onUnwanted();
+      finish(null, { message: msg, reply });
+    });
+    socket.send(query, server.port, server.host, (err) => {
+      if (err) finish(err);
+    });
+  });
+}
+
+/** Largest reply accepted over TCP (the 16-bit length prefix allows no more). */
+const MAX_TCP_MESSAGE = 65535;
+
+/** Sends `query` over TCP (RFC 7766 framing) on a fresh connection and reads one reply. */
+export function tcpExchange(server: UpstreamServer, query: Buffer, expect: Expected, timeoutMs: number): Promise<ExchangeResult> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: server.host, port: server.port });
+    let done = false;
+    let buffered = Buffer.alloc(0);
+    const finish = (err: Error | null, result?: ExchangeResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(result!);
+    };
+    const timer = setTimeout(() => finish(new ExchangeTimeout(server, timeoutMs)), timeoutMs);
+    socket.setNoDelay(true);
+    socket.on('error', (err) => finish(err));
+    socket.on('close', () => finish(new Error('connection closed before the reply')));
+    socket.on('connect', () => {
+      const prefix = Buffer.allocUnsafe(2);
+      prefix.writeUInt16BE(query.length, 0);
+      socket.write(Buffer.concat([prefix, query]));
+    });
+    socket.on('data', (chunk) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length > MAX_TCP_MESSAGE + 2) return finish(new Error('reply too long'));
+      if (buffered.length < 2) return;
+      const len = buffered.readUInt16BE(0);
+      if (buffered.length < 2 + len) return;
+      const msg = Buffer.from(buffered.subarray(2, 2 + len));
+      const reply = parseReply(msg);
+      if (typeof reply === 'string') return finish(new Error(`malformed reply: ${reply}`));
+      if (!matches(reply, expect)) return finish(new Error('reply does not match the query'));
+      finish(null, { message: msg, reply });
+    });
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The upstream client: tries the configured servers in order (healthy ones first), each within a
+ * per-try timeout and all within one budget (RFC 8767's 1.8 s client timer), retries over TCP when
+ * a UDP reply is truncated (RFC 7766 §5), and treats SERVFAIL/REFUSED as "try the next one".
+ * A server that timed out or broke is tried last for `downMs` (rechecked no more often).
+ */
+import { Rcode } from '../dns/constants.js';
+import { buildQueryFromQuestion } from '../dns/message-builder.js';
+import { readPlainName } from '../dns/name-codec.js';
+import { stripOpt, type ParsedReply } from '../dns/reply-reader.js';
+import type { ResolverCounters } from './counters.js';
+import { UpstreamError } from './upstream-error.js';
+import { canonicalHost, ExchangeTimeout, tcpExchange, udpExchange, type Expected, type ExchangeResult, type UpstreamServer } from './upstream-exchange.js';
+import type { Clock } from './types.js';
+
+/** Our EDNS buffer towards upstreams (DNS Flag Day 2020). */
+const UPSTREAM_UDP_SIZE = 1232;
+
+/** An upstream answer, OPT removed, ready for patching to the client. */
+export interface UpstreamAnswer {
+  readonly message: Buffer;
+  readonly reply: ParsedReply;
+  readonly server: string;
+}
+
+export interface UpstreamClient {
+  /** Resolves one question (bytes as the client sent them). Throws UpstreamError on failure. */
+  resolve(question: Buffer, queryFlags: number, dnssecOk: boolean): Promise<UpstreamAnswer>;
+  /** Per server: label and whether it is currently considered down. */
+  health(): Array<{ server: string; down: boolean; lastError: string | null }>;
+}
+
+export interface UpstreamOptions {
+  readonly servers: readonly UpstreamServer[];
+  readonly timeoutMs: number;
+  readonly budgetMs: number;
+  readonly downMs?: number;
+  readonly clock: Clock;
+  readonly randomId: () => number;
+  readonly counters: ResolverCounters;
+}
+
+interface ServerState {
+  readonly server: UpstreamServer;
+  readonly label: string;
+  downUntil: number;
+  lastError: string | null;
+}
+
+const RETRYABLE_RCODES = new Set<number>([Rcode.SERVFAIL, Rcode.REFUSED, Rcode.NOTIMP, Rcode.FORMERR]);
+
+/** Creates the client. */
+export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
+  const downMs = opts.downMs ?? 30_000;
+  const states: ServerState[] = opts.servers.map((s) => {
+    const server = { ...s, host: canonicalHost(s.host) };
+    const label = `${s.transport}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${s.port}`;
+    return { server, label, downUntil: 0, lastError: null };
+  });
+  const counters = opts.counters;
+
+  const exchangeOnce = async (st: ServerState, question: Buffer, flags: number, dnssecOk: boolean, expect: Omit<Expected, 'id'>, ms: number): Promise<ExchangeResult> => {
+    const id = opts.randomId();
+    const query = buildQueryFromQuestion(id, flags, question, { udpSize: UPSTREAM_UDP_SIZE, dnssecOk });
+    counters.upstreamQueries++;
+    if (st.server.transport === 'tcp') return tcpExchange(st.server, query, { ...expect, id }, ms);
+    const started = opts.clock();
+    const res = await udpExchange(st.server, query, { ...expect, id }, ms, () => counters.unwantedReplies++);
+    if (!res.reply.truncated) return res;
+    // TC=1: the full answer only fits over TCP (RFC 7766 §5); fresh ID, remaining time.
+    const left = Math.max(ms - (opts.clock() - started), 1);
+    const tcpId = opts.randomId();
+    const tcpQuery = buildQueryFromQuestion(tcpId, flags, question, { udpSize: UPSTREAM_UDP_SIZE, dnssecOk });
+    counters.upstreamQueries++;
+    return tcpExchange(st.server, tcpQuery, { ...expect, id: tcpId }, left);
+  };
+
+  return {
+    health: () => states.map((s) => ({ server: s.label, down: s.downUntil > opts.clock(), lastError: s.lastError })),
+    async resolve(question, queryFlags, dnssecOk) {
+      const qname = readPlainName(question, 0);
+      if (qname === null) throw new UpstreamError('unreadable question');
+      const expect = { name: qname.name, type: question.readUInt16BE(qname.end), qclass: question.readUInt16BE(qname.end + 2) };
+      const flags = (queryFlags & 0x0010) | 0x0100; // CD as the client asked, RD always
+      const deadline = opts.clock() + opts.budgetMs;
+      let lastError = 'no upstream configured';
+      // Two passes at most: with a single server, a lost packet gets one more chance in budget.
+      for (let pass = 0; pass < 2; pass++) {
+        const now = opts.clock();
+        const order = [...states].sort((a, b) => Number(a.downUntil > now) - Number(b.downUntil > now));
+        for (const st of order) {
+          const left = deadline - opts.clock();
+          if (left <= 0) break;
+          try {
+            const res = await exchangeOnce(st, question, flags, dnssecOk, expect, Math.min(opts.timeoutMs, left));
+            if (RETRYABLE_RCODES.has(res.reply.rcode)) {
+              lastError = `${st.label} answered rcode ${res.reply.rcode}`;
+              st.lastError = lastError;
+              continue;
+            }
+            st.downUntil = 0;
+            st.lastError = null;
+            return { message: stripOpt(res.message, res.reply), reply: res.reply, server: st.label };
+          } catch (err) {
+            if (err instanceof ExchangeTimeout) counters.upstreamTimeouts++;
+            else counters.upstreamErrors++;
+            lastError = err instanceof Error ? err.message : String(err);
+            st.lastError = lastError;
+            st.downUntil = opts.clock() + downMs;
+          }
+        }
+      }
+      throw new UpstreamError(`all upstreams failed: ${lastError}`);
+    },
+  };
+}
+

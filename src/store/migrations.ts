@@ -1,0 +1,110 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * One schema step. `version` is the `PRAGMA user_version` the database has once `up` ran;
+ * versions start at 1 and follow each other without gaps. `up` runs inside a transaction
+ * together with the `user_version` bump, so a step is applied entirely or not at all.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Database.Database): void;
+}
+
+/** The log database's schema history, oldest first. Append new steps at the end. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'blocked_attempts',
+    up(db) {
+      // `time` is ms since the epoch (the injected clock); every list/report query filters on a
+      // time range, often per client, hence the two indexes.
+      db.exec(`
+        CREATE TABLE blocked_attempts (
+          id       INTEGER PRIMARY KEY,
+          time     INTEGER NOT NULL,
+          client   TEXT NOT NULL,
+          name     TEXT NOT NULL,
+          qtype    TEXT NOT NULL,
+          category TEXT NOT NULL,
+          list     TEXT NOT NULL,
+          rule     TEXT NOT NULL
+        );
+        CREATE INDEX blocked_attempts_time ON blocked_attempts(time);
+        CREATE INDEX blocked_attempts_client_time ON blocked_attempts(client, time);
+      `);
+    },
+  },
+];
+
+/**
+ * Thrown when the file's schema version is newer than any migration this build knows: it was
+ * written by a newer Vigie. We refuse rather than risk writing rows a newer schema disagrees with.
+ */
+export class SchemaTooNewError extends Error {
+  /** Stable code for callers and logs. */
+  readonly code = 'STORE_SCHEMA_TOO_NEW';
+
+  constructor(
+    readonly fileVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `database schema version ${fileVersion} is newer than this Vigie knows (${knownVersion}); ` +
+        'upgrade Vigie or restore a backup made by this version',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** What `runMigrations` did. */
+export interface MigrationResult {
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly string[];
+}
+
+/**
+ * Brings `db` up to the last version of `list`, one transaction per step, tracked with
+ * `PRAGMA user_version`. Idempotent: an up-to-date database is left untouched.
+ * @throws SchemaTooNewError if the file's version is above the last known one.
+ * @throws Error if `list` is not numbered 1..n (a programming error).
+ */
+export function runMigrations(
+  db: Database.Database,
+  list: readonly Migration[] = migrations,
+): MigrationResult {
+  assertNumbered(list);
+  const from = readUserVersion(db);
+  const known = list.length;
+  if (from > known) throw new SchemaTooNewError(from, known);
+  const applied: string[] = [];
+  for (const step of list.slice(from)) {
+    // user_version lives in the file header, which is written inside the transaction: a crash
+    // mid-step leaves both the schema and the version as they were.
+    db.transaction(() => {
+      step.up(db);
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+    applied.push(`${step.version}-${step.name}`);
+  }
+  return { from, to: Math.max(from, known), applied };
+}
+
+/** The database's `PRAGMA user_version` (0 for a new file). */
+export function readUserVersion(db: Database.Database): number {
+  const version: unknown = db.pragma('user_version', { simple: true });
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    throw new Error(`unexpected user_version: ${String(version)}`);
+  }
+  return version;
+}
+
+function assertNumbered(list: readonly Migration[]): void {
+  list.forEach((step, i) => {
+    if (step.version !== i + 1) {
+      throw new Error(`migration ${step.name} has version ${step.version}, expected ${i + 1}`);
+    }
+  });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Real sockets and SQLite files: keep the 2-core CI machine from oversubscribing.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});

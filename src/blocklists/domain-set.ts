@@ -10,7 +10,8 @@
  *                              (8-bit hash tag << 24) | (rule index + 1), 0 = empty
  * Hashing is FNV-1a over the characters from the LAST to the first, so one right-to-left pass over
  * a query name yields the hash of every label-boundary suffix (`gg`, `coco.gg`, `www.coco.gg`)
- * without creating a substring; each suffix then costs one probe sequence.
+ * without creating a substring; each suffix then costs one probe sequence, and suffixes with a
+ * label count that no rule has (usually the bare TLD) are not probed at all. At most 16,777,215 rules.
  */
 
 /** A rule that matched a name. */
@@ -270,7 +271,9 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
       if (table.slots.length > target * 1.25 || table.slots.length < target) table.rehash(target, hashes);
       let identity = true;
       for (let e = 0; e < count && identity; e++) identity = ruleIds[e] === e;
-      return freeze(table, identity ? null : ruleIds.slice(0, count), labelCounts);
+      const ids = identity ? null : ruleIds.slice(0, count);
+      hashes = ruleIds = new Int32Array(0); // a builder still referenced must not pin them
+      return freeze(table, ids, labelCounts);
     },
   };
 }

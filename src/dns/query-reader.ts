@@ -5,7 +5,7 @@
  * walked, names are at most 255 octets, pointers go backwards only.
  */
 import { Flag, HEADER_SIZE, QType, Rcode } from './constants.js';
-import { readPlainName, skipName } from './name-codec.js';
+import { readName, readPlainName } from './name-codec.js';
 import type { EdnsInfo } from '../resolver/types.js';
 
 /** Additional records walked in a query (OPT, plus room for a cookie-less TSIG/SIG(0)). */
@@ -85,7 +85,10 @@ function readAdditional(buf: Uint8Array, start: number, count: number): EdnsInfo
   let pos = start;
   let edns: EdnsInfo | null = null;
   for (let i = 0; i < count; i++) {
-    const nameEnd = skipName(buf, pos);
+    // Owner names are decoded, not just skipped, so a looping, forward or out-of-range pointer
+    // makes the packet malformed (RFC 9267 §2) instead of being passed over unseen.
+    const owner = readName(buf, pos);
+    const nameEnd = owner === null ? -1 : owner.end;
     if (nameEnd < 0 || nameEnd + 10 > buf.length) return 'bad additional record';
     const type = (buf[nameEnd]! << 8) | buf[nameEnd + 1]!;
     const rdlen = (buf[nameEnd + 8]! << 8) | buf[nameEnd + 9]!;

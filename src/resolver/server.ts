@@ -92,7 +92,14 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
         if (bytes !== null) socket.send(bytes, rinfo.port, rinfo.address, (err) => err && opts.warn('udp send failed', err));
       };
       socket.on('message', (msg, rinfo) => {
-        const out = handlePacket(msg, unmapIp(rinfo.address), rinfo.port, 'udp');
+        // A synchronous throw here would escape the socket callback and end the process.
+        let out: MaybePromise<Buffer | null>;
+        try {
+          out = handlePacket(msg, unmapIp(rinfo.address), rinfo.port, 'udp');
+        } catch (err) {
+          opts.warn('udp answer failed', err);
+          return;
+        }
         if (out instanceof Promise) out.then((b) => send(b, rinfo), (err) => opts.warn('udp answer failed', err));
         else send(out, rinfo);
       });

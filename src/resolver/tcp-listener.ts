@@ -25,7 +25,9 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
   const maxQueries = limits.maxQueriesPerConnection ?? 100;
   const maxPending = limits.maxPendingPerConnection ?? 16;
 
-  const server = net.createServer({ noDelay: true, pauseOnConnect: false }, (socket) => {
+  // allowHalfOpen: a client may send its queries and then shut down its sending side (RFC 7766
+  // §6.2.1 lets it); the answers still pending must go out before we close (see stopReading).
+  const server = net.createServer({ noDelay: true, pauseOnConnect: false, allowHalfOpen: true }, (socket) => {
     const ip = hooks.unmap(socket.remoteAddress ?? '');
     const port = socket.remotePort ?? 0;
     const count = perClient.get(ip) ?? 0;
@@ -50,15 +52,27 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
     let buffered = Buffer.alloc(0);
     let served = 0;
     let pending = 0;
+    /** No more queries are read (query cap reached or the client half-closed): finish and close. */
+    let closing = false;
     let messageTimer: NodeJS.Timeout | null = null;
     const clearMessageTimer = (): void => {
       if (messageTimer) clearTimeout(messageTimer);
       messageTimer = null;
     };
+    /** Stops reading; ends the connection once every pending answer is written. */
+    const stopReading = (): void => {
+      closing = true;
+      buffered = Buffer.alloc(0);
+      clearMessageTimer();
+      socket.pause();
+      if (pending === 0) socket.end();
+    };
     socket.setTimeout(limits.idleMs, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('close', clearMessageTimer);
+    socket.on('end', stopReading);
     socket.on('data', (chunk) => {
+      if (closing) return;
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       while (buffered.length >= 2) {
         const len = buffered.readUInt16BE(0);
@@ -66,21 +80,25 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
         const message = Buffer.from(buffered.subarray(2, 2 + len));
         buffered = buffered.subarray(2 + len);
         clearMessageTimer();
-        if (++served > maxQueries) {
-          socket.end();
+        if (served >= maxQueries) {
+          // Past the per-connection cap: answer what was accepted, read nothing more.
+          stopReading();
           return;
         }
+        served++;
         pending++;
         if (pending >= maxPending) socket.pause();
         handle(message, { ip, port }).then(
           (answer) => {
             pending--;
-            if (socket.isPaused() && pending < maxPending) socket.resume();
-            if (answer === null || socket.destroyed) return;
-            const prefix = Buffer.allocUnsafe(2);
-            prefix.writeUInt16BE(answer.length, 0);
-            socket.write(Buffer.concat([prefix, answer]));
-            if (served >= maxQueries && pending === 0) socket.end();
+            if (!closing && socket.isPaused() && pending < maxPending) socket.resume();
+            if (socket.destroyed || socket.writableEnded) return;
+            if (answer !== null) {
+              const prefix = Buffer.allocUnsafe(2);
+              prefix.writeUInt16BE(answer.length, 0);
+              socket.write(Buffer.concat([prefix, answer]));
+            }
+            if (pending === 0 && (closing || served >= maxQueries)) socket.end();
           },
           () => socket.destroy(),
         );

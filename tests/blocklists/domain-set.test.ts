@@ -74,6 +74,24 @@ describe('DomainSet edge cases', () => {
     expect(one.match('coco.fr')).toBe(-1);
   });
 
+  it('matches whatever label counts the rules have (a bare TLD rule is the matcher\'s business)', () => {
+    const set = setOf(['gg', 'a.b.c.d.e.f']);
+    expect(set.match('coco.gg')).toBe(0);
+    expect(set.match('gg')).toBe(0);
+    expect(set.match('z.a.b.c.d.e.f')).toBe(1);
+    expect(set.match('b.c.d.e.f')).toBe(-1);
+  });
+
+  it('grows past its initial size and honours size hints', () => {
+    for (const builder of [createDomainSetBuilder(), createDomainSetBuilder({ expectedRules: 10, expectedBytes: 10 })]) {
+      for (let i = 0; i < 5000; i++) builder.add(`n${i}.test`, i * 2);
+      const set = builder.build();
+      expect(set.size).toBe(5000);
+      expect(set.match('www.n4999.test')).toBe(9998);
+      expect(set.match('n5000.test')).toBe(-1);
+    }
+  });
+
   it('keeps the first ruleId of a duplicate', () => {
     const builder = createDomainSetBuilder();
     expect(builder.add('coco.gg', 7)).toBe(true);

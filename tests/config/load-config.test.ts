@@ -43,7 +43,7 @@ describe('loadConfig defaults', () => {
       cache: { maxEntries: 10000, minTtl: 0, maxTtl: 86400, negativeMaxTtl: 3600, staleTtl: 30, maxStale: 86400 },
       limits: {
         rateLimitQps: 300, tcpMaxConnections: 200, tcpMaxPerClient: 10, tcpIdleMs: 10000, tcpMessageMs: 5000,
-        upstreamTimeoutMs: 800, resolveBudgetMs: 1800, maxInflight: 300,
+        upstreamTimeoutMs: 800, resolveBudgetMs: 1500, maxInflight: 300,
       },
     });
   });
@@ -165,7 +165,7 @@ describe('bad values name the variable', () => {
 
   it.each([
     [{ VIGIE_CACHE_MIN_TTL: '100', VIGIE_CACHE_MAX_TTL: '10' }, 'VIGIE_CACHE_MIN_TTL: must not exceed cache.maxTtl (10) (got 100)'],
-    [{ VIGIE_UPSTREAM_TIMEOUT_MS: '5000' }, 'VIGIE_UPSTREAM_TIMEOUT_MS: must not exceed limits.resolveBudgetMs (1800) (got 5000)'],
+    [{ VIGIE_UPSTREAM_TIMEOUT_MS: '5000' }, 'VIGIE_UPSTREAM_TIMEOUT_MS: must not exceed limits.resolveBudgetMs (1500) (got 5000)'],
     [{ VIGIE_TCP_MAX_PER_CLIENT: '500' }, 'VIGIE_TCP_MAX_PER_CLIENT: must not exceed limits.tcpMaxConnections (200) (got 500)'],
   ])('cross-field check %j', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);

@@ -27,6 +27,9 @@ import type { Clock } from './resolver/types.js';
 import { createBlockedLog, type BlockedLog } from './store/blocked-log.js';
 import { openDatabase } from './store/open-database.js';
 
+/** Blocked attempts kept per one-second flush; more are dropped and counted (stats().dropped). */
+export const BLOCKED_ROWS_PER_FLUSH = 5_000;
+
 /** Name of the blocked-attempt database inside the data directory. */
 export const LOG_DB_FILE = 'logs.db';
 
@@ -57,7 +60,9 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   const clock = deps.clock ?? Date.now;
   const log = deps.logger;
   const db = openDatabase({ file: join(config.dataDir, LOG_DB_FILE), logger: log.child({ module: 'store' }), clock });
-  const blockedLog = createBlockedLog({ db, clock, logger: log.child({ module: 'blocked-log' }) });
+  // At most BLOCKED_ROWS_PER_FLUSH rows a second reach the disk: a flood of blocked queries (a
+  // script, a retry loop) cannot stall the event loop or wear out an SD card; excess is counted.
+  const blockedLog = createBlockedLog({ db, clock, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
   try {
     const catalog = await loadLists(config);
     reportLists(catalog, log);

@@ -79,9 +79,11 @@ export function createBlocklist(lists: readonly BlocklistSource[], allow: readon
   return {
     size: set.size,
     match(name) {
-      const m = set.matchRule(name);
-      if (m === null || allowed.has(name)) return null;
-      return decide(m, name);
+      const ruleId = set.match(name);
+      if (ruleId < 0 || allowed.has(name)) return null;
+      const start = set.lastMatchStart;
+      const list = ordered[listOf[ruleId] as number] as BlocklistSource;
+      return { action: list.action, category: list.category, list: list.id, rule: start === 0 ? name : name.slice(start), matched: name };
     },
     explain(name) {
       if (allowed.has(name)) return [];

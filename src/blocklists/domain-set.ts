@@ -28,6 +28,11 @@ export interface DomainSet {
   readonly size: number;
   /** Rule id of the most specific (longest) rule covering `name`, or -1. Allocates nothing. */
   match(name: string): number;
+  /**
+   * Where in the name passed to the last successful {@link DomainSet.match} its rule starts
+   * (0 = the whole name): `name.slice(lastMatchStart)` is the rule, without a second lookup.
+   */
+  readonly lastMatchStart: number;
   /** Like {@link DomainSet.match} with the rule's name; allocates only on a hit. */
   matchRule(name: string): DomainMatch | null;
   /** Every rule covering `name`, most specific first (for explanations). */
@@ -170,11 +175,17 @@ function freeze(table: Table, ruleIds: Int32Array | null, labelCounts: Uint8Arra
     ruleId: idOf(hits[2 * k] as number),
     rule: name.slice(hits[2 * k + 1]),
   });
+  let lastMatchStart = 0;
   return {
     size: table.count,
+    get lastMatchStart() {
+      return lastMatchStart;
+    },
     match(name) {
       const count = scanSuffixes(table, labelCounts, name, hits);
-      return count === 0 ? -1 : idOf(hits[2 * count - 2] as number);
+      if (count === 0) return -1;
+      lastMatchStart = hits[2 * count - 1] as number;
+      return idOf(hits[2 * count - 2] as number);
     },
     matchRule(name) {
       const count = scanSuffixes(table, labelCounts, name, hits);

@@ -44,14 +44,19 @@ export function labelText(buf: Uint8Array, start: number, end: number): string {
   return out;
 }
 
+/** Scratch space for readPlainName: one name at a time, filled and decoded synchronously. */
+const scratch = Buffer.allocUnsafe(MAX_NAME_WIRE);
+
 /**
  * Reads an uncompressed name (a question's QNAME: a pointer there could only point into the
  * header). Returns null when a label type is reserved, a pointer appears, the name passes the end
- * of the buffer or is longer than 255 octets.
+ * of the buffer or is longer than 255 octets. The hot path of every query: plain names are copied
+ * once into a scratch buffer (lower-cased, length octets turned into dots) and decoded in one call.
  */
 export function readPlainName(buf: Uint8Array, offset: number): ReadName | null {
   let pos = offset;
-  let name = '';
+  let out = 0;
+  let plain = true;
   for (;;) {
     if (pos >= buf.length) return null;
     const len = buf[pos]!;
@@ -63,10 +68,29 @@ export function readPlainName(buf: Uint8Array, offset: number): ReadName | null 
     const start = pos + 1;
     const end = start + len;
     if (end > buf.length || end - offset > MAX_NAME_WIRE - 1) return null;
-    name = name === '' ? labelText(buf, start, end) : `${name}.${labelText(buf, start, end)}`;
+    if (out > 0) scratch[out++] = 0x2e;
+    for (let i = start; i < end; i++) {
+      let c = buf[i]!;
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      else if (!isPlain(c)) plain = false;
+      scratch[out++] = c;
+    }
     pos = end;
   }
-  return { name, end: pos };
+  if (plain) return { name: scratch.toString('latin1', 0, out), end: pos };
+  return { name: escapedName(buf, offset), end: pos };
+}
+
+/** Slow path of readPlainName for names with bytes outside [a-z0-9-_*]: label by label, escaped. */
+function escapedName(buf: Uint8Array, offset: number): string {
+  let pos = offset;
+  let name = '';
+  for (let len = buf[pos]!; len !== 0; len = buf[pos]!) {
+    const label = labelText(buf, pos + 1, pos + 1 + len);
+    name = name === '' ? label : `${name}.${label}`;
+    pos += len + 1;
+  }
+  return name;
 }
 
 /**
@@ -115,7 +139,8 @@ export function skipName(buf: Uint8Array, offset: number): number {
     if ((len & 0xc0) === 0xc0) return pos + 2 <= buf.length ? pos + 2 : -1;
     if (len > 63) return -1;
     pos += len + 1;
-    if (pos - offset > MAX_NAME_WIRE) return -1;
+    // Labels so far plus the root octet still to come must fit in 255 octets.
+    if (pos - offset + 1 > MAX_NAME_WIRE) return -1;
   }
 }
 

@@ -24,29 +24,35 @@ export interface AnswerCacheOptions {
   readonly clock: Clock;
 }
 
-interface Entry {
+/** A stored answer; opaque to callers except for what CNAME inspection needs. */
+export interface CachedAnswer {
+  readonly cnames: readonly string[];
+  /** When the answer stops being fresh (ms since the epoch); after it, only serve-stale may use it. */
+  readonly expiresAt: number;
+}
+
+interface Entry extends CachedAnswer {
   readonly message: Buffer;
   readonly ttlOffsets: Uint32Array;
   readonly ttls: Uint32Array;
   readonly storedAt: number;
-  readonly expiresAt: number;
-  readonly cnames: readonly string[];
-}
-
-/** A usable entry: render it for a client. */
-export interface CacheHit {
-  readonly stale: boolean;
-  /** The message for this client (ID, flags, question, TTLs patched), or null if it cannot be fitted. */
-  render(q: DnsQuery): Buffer | null;
-  readonly cnames: readonly string[];
+  /** Second-chance bit (CLOCK): set by a hit, so hits never reorder the Map. */
+  referenced: boolean;
 }
 
 /** Why a message is or is not cached, with the TTL that applies. */
 export type Cacheability = { readonly ok: true; readonly ttl: number } | { readonly ok: false; readonly reason: string };
 
 export interface AnswerCache {
-  /** A fresh entry, or a stale one (stale: true) still within maxStale; undefined otherwise. */
-  get(key: string): CacheHit | undefined;
+  /** The entry for `key` if it is fresh or still within the stale window; undefined otherwise. */
+  get(key: string): CachedAnswer | undefined;
+  /** True while `answer` is within its TTL. */
+  isFresh(answer: CachedAnswer): boolean;
+  /**
+   * The message for this client: ID, RD/CD, question and remaining TTLs patched (TTL staleTtl once
+   * expired). Null if the question cannot be fitted.
+   */
+  render(answer: CachedAnswer, q: DnsQuery): Buffer | null;
   /** Stores an OPT-free message if cacheable; returns the verdict. */
   set(key: string, message: Buffer): Cacheability;
   readonly size: number;
@@ -74,19 +80,18 @@ export function isCacheable(reply: ParsedReply, opts: Pick<AnswerCacheOptions, '
   return ttl > 0 ? { ok: true, ttl } : { ok: false, reason: 'TTL 0 (RFC 1035 §3.2.1: use once)' };
 }
 
-/** Creates a cache. */
+/** Creates a cache. Eviction is CLOCK (second chance): an approximation of LRU with O(1) hits. */
 export function createAnswerCache(opts: AnswerCacheOptions): AnswerCache {
   const entries = new Map<string, Entry>();
-  const render = (e: Entry, q: DnsQuery, stale: boolean, now: number): Buffer | null => {
-    const out = Buffer.allocUnsafe(e.message.length);
-    e.message.copy(out);
-    if (!patchForClient(out, q.id, q.flags, q.question)) return null;
-    const elapsed = Math.floor((now - e.storedAt) / 1000);
-    for (let i = 0; i < e.ttlOffsets.length; i++) {
-      const ttl = stale ? opts.staleTtl : Math.max(e.ttls[i]! - elapsed, 0);
-      out.writeUInt32BE(ttl, e.ttlOffsets[i]!);
+  const evict = (): void => {
+    while (entries.size > opts.maxEntries) {
+      const [key, e] = entries.entries().next().value as [string, Entry];
+      entries.delete(key);
+      if (e.referenced && opts.maxEntries > 0) {
+        e.referenced = false;
+        entries.set(key, e);
+      }
     }
-    return out;
   };
   return {
     get size() {
@@ -96,16 +101,27 @@ export function createAnswerCache(opts: AnswerCacheOptions): AnswerCache {
     get(key) {
       const e = entries.get(key);
       if (e === undefined) return undefined;
-      const now = opts.clock();
-      const stale = now >= e.expiresAt;
-      if (stale && now >= e.expiresAt + opts.maxStale * 1000) {
+      if (opts.clock() >= e.expiresAt + opts.maxStale * 1000) {
         entries.delete(key);
         return undefined;
       }
-      // LRU: a hit moves the entry to the young end of the Map's insertion order.
-      entries.delete(key);
-      entries.set(key, e);
-      return { stale, cnames: e.cnames, render: (q) => render(e, q, stale, opts.clock()) };
+      e.referenced = true;
+      return e;
+    },
+    isFresh: (answer) => opts.clock() < answer.expiresAt,
+    render(answer, q) {
+      const e = answer as Entry;
+      const now = opts.clock();
+      const stale = now >= e.expiresAt;
+      const out = Buffer.allocUnsafe(e.message.length);
+      e.message.copy(out);
+      if (!patchForClient(out, q.id, q.flags, q.question)) return null;
+      const elapsed = Math.floor((now - e.storedAt) / 1000);
+      for (let i = 0; i < e.ttlOffsets.length; i++) {
+        const ttl = stale ? opts.staleTtl : Math.max(e.ttls[i]! - elapsed, 0);
+        out.writeUInt32BE(ttl, e.ttlOffsets[i]!);
+      }
+      return out;
     },
     set(key, message) {
       const reply = parseReply(message);
@@ -113,19 +129,13 @@ export function createAnswerCache(opts: AnswerCacheOptions): AnswerCache {
       const verdict = isCacheable(reply, opts);
       if (!verdict.ok) return verdict;
       const offsets = reply.ttlOffsets.filter((o) => o + 4 <= message.length);
-      const ttls = new Uint32Array(offsets.length);
       const stored = Buffer.from(message);
-      offsets.forEach((o, i) => {
-        const clamped = Math.min(Math.max(stored.readUInt32BE(o), opts.minTtl), reply.soa && reply.answerCount === 0 ? opts.negativeMaxTtl : opts.maxTtl);
-        ttls[i] = clamped;
-      });
+      const cap = reply.soa && reply.answerCount === 0 ? opts.negativeMaxTtl : opts.maxTtl;
+      const ttls = Uint32Array.from(offsets, (o) => Math.min(Math.max(stored.readUInt32BE(o), opts.minTtl), cap));
       const now = opts.clock();
       entries.delete(key);
-      entries.set(key, { message: stored, ttlOffsets: Uint32Array.from(offsets), ttls, storedAt: now, expiresAt: now + verdict.ttl * 1000, cnames: reply.cnames });
-      while (entries.size > opts.maxEntries) {
-        const oldest = entries.keys().next().value as string;
-        entries.delete(oldest);
-      }
+      entries.set(key, { message: stored, ttlOffsets: Uint32Array.from(offsets), ttls, storedAt: now, expiresAt: now + verdict.ttl * 1000, cnames: reply.cnames, referenced: false });
+      evict();
       return verdict;
     },
   };

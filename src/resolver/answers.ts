@@ -48,7 +48,6 @@ function respond(q: DnsQuery, rcode: number, answers: RecordSpec[] = [], authori
  * that encrypted DNS is allowed.
  */
 export function blockedAnswer(q: DnsQuery, decision: BlockDecision, mode: BlockMode): Resolution {
-  const ede = { code: EdeCode.BLOCKED, text: `${decision.category}: ${decision.rule}` };
   let message: Buffer;
   if (decision.action === 'nxdomain' || mode === 'nxdomain') {
     message = respond(q, Rcode.NXDOMAIN, [], [BLOCKED_SOA]);
@@ -61,7 +60,9 @@ export function blockedAnswer(q: DnsQuery, decision: BlockDecision, mode: BlockM
   } else {
     message = respond(q, Rcode.NOERROR, [], [BLOCKED_SOA]);
   }
-  return { outcome: 'blocked', message, decision, ede };
+  // The EDE text is only sent to EDNS clients (RFC 8914 needs OPT): build it only for them.
+  if (q.edns === null) return { outcome: 'blocked', message, decision };
+  return { outcome: 'blocked', message, decision, ede: { code: EdeCode.BLOCKED, text: `${decision.category}: ${decision.rule}` } };
 }
 
 /** REFUSED, e.g. for a client outside the allowed networks or over its rate limit. */

@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import { servfailAnswer } from './answers.js';
 import { isUpstreamError } from './upstream-error.js';
 import type { ResolverCounters } from './counters.js';
-import { createTcpListener, type TcpLimits } from './tcp-listener.js';
+import { createTcpListener, type TcpLimits, type TcpListener } from './tcp-listener.js';
 import { encodeAnswer, encodeRejection } from './wire-answer.js';
 import type { Clock, DnsQuery, MaybePromise, Next, Resolution, Transport } from './types.js';
 
@@ -29,6 +29,8 @@ export interface DnsServerOptions {
 export interface DnsServer {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Answers one packet as if it came from ip:port (what the sockets call; for tools and benches). */
+  answer(packet: Buffer, ip: string, port: number, transport: Transport): MaybePromise<Buffer | null>;
   /** Bound addresses (useful with port 0). */
   addresses(): Array<{ transport: Transport; address: string; port: number }>;
 }
@@ -42,7 +44,7 @@ export function unmapIp(ip: string): string {
 export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const { counters } = opts;
   const udpSockets: dgram.Socket[] = [];
-  const tcpServers: net.Server[] = [];
+  const tcpServers: TcpListener[] = [];
 
   /** Handles one packet from any transport. Returns the answer bytes or null (drop). */
   const handlePacket = (packet: Buffer, ip: string, port: number, transport: Transport): MaybePromise<Buffer | null> => {
@@ -66,30 +68,33 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       client: { ip, port, transport },
       receivedAt: opts.clock(),
     };
-    const finish = (res: Resolution): Buffer => {
-      const out = encodeAnswer(q, res, transport);
-      if (out.truncated) counters.truncatedAnswers++;
-      return out.bytes;
-    };
-    const fail = (err: unknown): Buffer => {
-      if (!isUpstreamError(err)) opts.warn('query failed', err);
-      return finish(servfailAnswer(q));
-    };
     let res: MaybePromise<Resolution>;
     try {
       res = opts.handler(q);
     } catch (err) {
-      return fail(err);
+      return encodeFailure(q, transport, err);
     }
-    return res instanceof Promise ? res.then(finish, fail) : finish(res);
+    return res instanceof Promise ? res.then((r) => encodeResolution(q, r, transport), (err: unknown) => encodeFailure(q, transport, err)) : encodeResolution(q, res, transport);
+  };
+
+  const encodeResolution = (q: DnsQuery, res: Resolution, transport: Transport): Buffer => {
+    const out = encodeAnswer(q, res, transport);
+    if (out.truncated) counters.truncatedAnswers++;
+    return out.bytes;
+  };
+
+  const encodeFailure = (q: DnsQuery, transport: Transport, err: unknown): Buffer => {
+    if (!isUpstreamError(err)) opts.warn('query failed', err);
+    return encodeResolution(q, servfailAnswer(q), transport);
   };
 
   const bindUdp = (host: string): Promise<dgram.Socket> =>
     new Promise((resolve, reject) => {
       const v6 = net.isIPv6(host);
       const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, reuseAddr: false });
+      // No per-send callback: a send error surfaces as the socket's 'error' event (warned below).
       const send = (bytes: Buffer | null, rinfo: dgram.RemoteInfo): void => {
-        if (bytes !== null) socket.send(bytes, rinfo.port, rinfo.address, (err) => err && opts.warn('udp send failed', err));
+        if (bytes !== null) socket.send(bytes, rinfo.port, rinfo.address);
       };
       socket.on('message', (msg, rinfo) => {
         // A synchronous throw here would escape the socket callback and end the process.
@@ -111,7 +116,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       });
     });
 
-  const bindTcp = (host: string, port: number): Promise<net.Server> =>
+  const bindTcp = (host: string, port: number): Promise<TcpListener> =>
     new Promise((resolve, reject) => {
       const server = createTcpListener(opts.tcp, async (message, client) => handlePacket(message, client.ip, client.port, 'tcp'), {
         onConnection: () => counters.tcpConnections++,
@@ -126,6 +131,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     });
 
   return {
+    answer: handlePacket,
     async start() {
       for (const host of opts.hosts) {
         let udp: dgram.Socket;
@@ -156,7 +162,8 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
           (s) =>
             new Promise<void>((r) => {
               s.close(() => r());
-              (s as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+              // close() waits for open connections; a client holding one must not delay shutdown.
+              s.closeAllConnections();
             }),
         ),
       );

@@ -18,9 +18,13 @@ export interface TcpLimits {
 /** Handles one framed message; resolves with the framed-less answer bytes, or null for none. */
 export type TcpMessageHandler = (message: Buffer, client: { ip: string; port: number }) => Promise<Buffer | null>;
 
+/** A listening DNS-over-TCP server; closeAllConnections() ends open connections at shutdown. */
+export type TcpListener = net.Server & { closeAllConnections(): void };
+
 /** Creates a net.Server that speaks DNS over TCP with the given limits. */
-export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, hooks: { onConnection(): void; onRejected(): void; unmap(ip: string): string }): net.Server {
+export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, hooks: { onConnection(): void; onRejected(): void; unmap(ip: string): string }): TcpListener {
   const perClient = new Map<string, number>();
+  const sockets = new Set<net.Socket>();
   let open = 0;
   const maxQueries = limits.maxQueriesPerConnection ?? 100;
   const maxPending = limits.maxPendingPerConnection ?? 16;
@@ -38,9 +42,11 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
     }
     open++;
     perClient.set(ip, count + 1);
+    sockets.add(socket);
     hooks.onConnection();
     serveConnection(socket, ip, port);
     socket.once('close', () => {
+      sockets.delete(socket);
       open--;
       const left = (perClient.get(ip) ?? 1) - 1;
       if (left <= 0) perClient.delete(ip);
@@ -59,12 +65,18 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
       if (messageTimer) clearTimeout(messageTimer);
       messageTimer = null;
     };
-    /** Stops reading; ends the connection once every pending answer is written. */
+    /**
+     * Accepts no more queries; ends the connection once every pending answer is written. Bytes
+     * still arriving are read and discarded (not buffered), so the client's close is seen and no
+     * RST cuts off the last answers; a client that keeps sending is cut off after idleMs.
+     */
     const stopReading = (): void => {
+      if (closing) return;
       closing = true;
       buffered = Buffer.alloc(0);
       clearMessageTimer();
-      socket.pause();
+      socket.resume();
+      setTimeout(() => socket.destroy(), limits.idleMs).unref();
       if (pending === 0) socket.end();
     };
     socket.setTimeout(limits.idleMs, () => socket.destroy());
@@ -111,5 +123,9 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
   server.on('error', () => {
     /* listen errors are reported by the caller's listen() promise */
   });
-  return server;
+  return Object.assign(server, {
+    closeAllConnections(): void {
+      for (const socket of sockets) socket.destroy();
+    },
+  });
 }

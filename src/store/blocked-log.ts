@@ -23,7 +23,7 @@ export interface BlockedLogStats {
   readonly buffered: number;
   /** Rows committed since creation. */
   readonly written: number;
-  /** Rows lost because the buffer was full (oldest first). */
+  /** Rows not kept because the buffer was full (the newest are dropped; see add). */
   readonly dropped: number;
   /** Rows discarded because SQLite refused them (constraint or binding error). */
   readonly rejected: number;
@@ -35,7 +35,7 @@ export interface BlockedLogStats {
 
 /** The buffered blocked-attempt log. */
 export interface BlockedLog {
-  /** Buffers one entry. Hot path: no I/O, no allocation; drops the oldest entry when full. */
+  /** Buffers one entry. Hot path: no I/O, no allocation; when full the new entry is dropped and counted. */
   add(entry: BlockedAttempt): void;
   /** Writes every buffered entry in one transaction. Never throws; returns rows written (0 on failure). */
   flush(): number;
@@ -119,9 +119,10 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
   });
 
   function add(entry: BlockedAttempt): void {
+    // Full: drop the NEW entry. During a flood the first attempts of each interval are kept (they
+    // show when it started) and the rest are only counted, so they die young and never reach the
+    // old generation of the garbage collector, which keeps a flood cheap for the DNS thread.
     if (size === capacity) {
-      slots[head] = entry;
-      head = head + 1 === capacity ? 0 : head + 1;
       dropped += 1;
       return;
     }

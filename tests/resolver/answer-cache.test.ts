@@ -37,7 +37,7 @@ describe('answer cache', () => {
     const q = query('example.org');
     cache.set('k', reply(q, 0, [a(100), a(40)]));
     now += 15_000;
-    const out = cache.get('k')!.render(query('EXAMPLE.org', 99))!;
+    const out = cache.render(cache.get('k')!, query('EXAMPLE.org', 99))!;
     expect(out.readUInt16BE(0)).toBe(99);
     expect(ttlsOf(out)).toEqual([85, 25]);
     expect(out.subarray(12, 20).toString('latin1')).toContain('EXAMPLE');
@@ -48,11 +48,11 @@ describe('answer cache', () => {
     const cache = createAnswerCache({ ...opts, clock: () => now });
     cache.set('k', reply(query('x.org'), 0, [a(60)]));
     now = 59_000;
-    expect(cache.get('k')!.stale).toBe(false);
+    expect(cache.isFresh(cache.get('k')!)).toBe(true);
     now = 61_000;
     const hit = cache.get('k')!;
-    expect(hit.stale).toBe(true);
-    expect(ttlsOf(hit.render(query('x.org'))!)).toEqual([30]);
+    expect(cache.isFresh(hit)).toBe(false);
+    expect(ttlsOf(cache.render(hit, query('x.org'))!)).toEqual([30]);
     now = 61_000 + 600_000;
     expect(cache.get('k')).toBeUndefined();
   });
@@ -75,7 +75,7 @@ describe('answer cache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('evicts the least recently used entry past maxEntries', () => {
+  it('evicts an entry not used since the last sweep past maxEntries (CLOCK)', () => {
     const cache = createAnswerCache({ ...opts, clock: () => 0 });
     for (const k of ['a', 'b', 'c']) cache.set(k, reply(query(`${k}.org`), 0, [a(60)]));
     cache.get('a');
@@ -88,6 +88,6 @@ describe('answer cache', () => {
   it('applies the minimum TTL clamp', () => {
     const cache = createAnswerCache({ ...opts, minTtl: 30, clock: () => 0 });
     cache.set('k', reply(query('m.org'), 0, [a(5)]));
-    expect(ttlsOf(cache.get('k')!.render(query('m.org'))!)).toEqual([30]);
+    expect(ttlsOf(cache.render(cache.get('k')!, query('m.org'))!)).toEqual([30]);
   });
 });

@@ -46,15 +46,15 @@ describe('createBlockedLog', () => {
     expect(log.stats()).toMatchObject({ buffered: 1, failedFlushes: 1 });
   });
 
-  it('drops the oldest entries when full and counts them, across wrap-arounds', () => {
+  it('keeps the first entries and drops (counts) the newest when full, across wrap-arounds', () => {
     const log = createBlockedLog({ db, clock, maxBuffered: 3 });
     for (let i = 0; i < 5; i += 1) log.add(attempt(i));
     expect(log.stats()).toMatchObject({ buffered: 3, dropped: 2 });
     expect(log.flush()).toBe(3);
-    expect(names(db)).toEqual(['n2.omegle.example', 'n3.omegle.example', 'n4.omegle.example']);
+    expect(names(db)).toEqual(['n0.omegle.example', 'n1.omegle.example', 'n2.omegle.example']);
     for (let i = 5; i < 12; i += 1) log.add(attempt(i));
     expect(log.flush()).toBe(3);
-    expect(names(db).slice(3)).toEqual(['n9.omegle.example', 'n10.omegle.example', 'n11.omegle.example']);
+    expect(names(db).slice(3)).toEqual(['n5.omegle.example', 'n6.omegle.example', 'n7.omegle.example']);
     expect(log.stats()).toMatchObject({ buffered: 0, written: 6, dropped: 6 });
   });
 
@@ -87,7 +87,7 @@ describe('createBlockedLog', () => {
     other.prepare('COMMIT').run();
     other.close();
     expect(log.flush()).toBe(100);
-    expect(names(db)[0]).toBe('n150.omegle.example');
+    expect(names(db)[0]).toBe('n0.omegle.example');
   });
 
   it('discards only the rows SQLite refuses', () => {

@@ -16,8 +16,8 @@ export function createCacheStage(deps: { readonly cache: AnswerCache }): Stage {
     run(q, next) {
       const key = cacheKey(q);
       const hit = cache.get(key);
-      if (hit !== undefined && !hit.stale) {
-        const message = hit.render(q);
+      if (hit !== undefined && cache.isFresh(hit)) {
+        const message = cache.render(hit, q);
         if (message !== null) return { outcome: 'cached', message, cnames: hit.cnames };
       }
       const stored = (res: Resolution): Resolution => {
@@ -25,7 +25,7 @@ export function createCacheStage(deps: { readonly cache: AnswerCache }): Stage {
         return res;
       };
       const stale = (err: unknown): Resolution => {
-        const message = hit?.render(q);
+        const message = hit === undefined ? null : cache.render(hit, q);
         if (!isUpstreamError(err) || !message) throw err;
         return { outcome: 'stale', message, cnames: hit!.cnames, ede: { code: EdeCode.STALE_ANSWER, text: 'stale answer: upstreams unreachable' } };
       };

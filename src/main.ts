@@ -125,6 +125,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       catalog,
       async stop() {
         await dns.stop();
+        upstream.close();
         blockedLog.stop();
         db.close();
       },

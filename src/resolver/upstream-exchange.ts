@@ -1,12 +1,13 @@
 /**
- * One query to one upstream over UDP or TCP, with the RFC 5452 checks: a fresh socket (so a fresh
- * random source port chosen by the kernel) per query, and a reply accepted only when it comes from
- * the server's address and port, carries our ID and repeats our exact question. Anything else is
- * counted as unwanted and ignored (UDP) or fails the exchange (TCP, where the stream is ours).
+ * One query to one upstream over UDP or TCP, with the RFC 5452 checks: a random ID on a socket
+ * with a random port (UDP: a pooled socket picked at random, TCP: a fresh connection), and a reply
+ * accepted only when it comes from the server's address and port, carries our ID and repeats our
+ * exact question. Anything else is counted as unwanted and ignored (UDP) or fails the exchange
+ * (TCP, where the stream is ours).
  */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { parseReply, type ParsedReply } from '../dns/reply-reader.js';
+import type { UdpSocketPool } from './udp-socket-pool.js';
 
 /** Where to send, with the host in canonical text form (see canonicalHost). */
 export interface UpstreamServer {
@@ -45,36 +46,45 @@ function matches(reply: ParsedReply, expect: Expected): boolean {
   return reply.id === expect.id && reply.name === expect.name && reply.type === expect.type && reply.qclass === expect.qclass;
 }
 
-/** Sends `query` over UDP; resolves with the first matching reply; `onUnwanted` counts the rest. */
-export function udpExchange(server: UpstreamServer, query: Buffer, expect: Expected, timeoutMs: number, onUnwanted: () => void): Promise<ExchangeResult> {
+/**
+ * Sends a query over UDP on a pooled socket (see udp-socket-pool.ts) and resolves with the first
+ * reply that comes from the server's address and port, carries the ID and repeats the question.
+ * Other packets on that socket are left to the pool's unwanted counter.
+ */
+export function udpExchange(pool: UdpSocketPool, server: UpstreamServer, makeQuery: (id: number) => Buffer, expect: Omit<Expected, 'id'>, timeoutMs: number): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+    const socket = pool.pick();
     let done = false;
+    let id = 0;
     const finish = (err: Error | null, result?: ExchangeResult): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.close();
+      socket.release(id);
       if (err) reject(err);
       else resolve(result!);
     };
     const timer = setTimeout(() => finish(new ExchangeTimeout(server, timeoutMs)), timeoutMs);
-    socket.on('error', (err) => finish(err));
-    socket.on('message', (msg, rinfo) => {
-      if (rinfo.port !== server.port || rinfo.address !== server.host) return onUnwanted();
-      const reply = parseReply(msg);
-      if (typeof reply === 'string') {
-        // A malformed packet carrying our ID from the server's address: the server is broken.
-        if (msg.length >= 2 && msg.readUInt16BE(0) === expect.id) finish(new Error(`malformed reply: ${reply}`));
-        else onUnwanted();
-        return;
-      }
-      if (!matches(reply, expect)) return onUnwanted();
-      finish(null, { message: msg, reply });
-    });
-    socket.send(query, server.port, server.host, (err) => {
-      if (err) finish(err);
-    });
+    id = socket.send(
+      makeQuery,
+      {
+        offer(msg, rinfo) {
+          if (rinfo.port !== server.port || rinfo.address !== server.host) return false;
+          const reply = parseReply(msg);
+          // A malformed packet with our ID from the server's address: the server is broken.
+          if (typeof reply === 'string') {
+            finish(new Error(`malformed reply: ${reply}`));
+            return true;
+          }
+          if (!matches(reply, { ...expect, id })) return false;
+          finish(null, { message: msg, reply });
+          return true;
+        },
+      },
+      server.port,
+      server.host,
+      (err) => finish(err),
+    );
   });
 }
 

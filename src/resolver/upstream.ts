@@ -12,6 +12,7 @@ import type { ResolverCounters } from './counters.js';
 import { UpstreamError } from './upstream-error.js';
 import { canonicalHost, ExchangeTimeout, tcpExchange, udpExchange, type Expected, type ExchangeResult, type UpstreamServer } from './upstream-exchange.js';
 import type { Clock } from './types.js';
+import { createUdpSocketPool } from './udp-socket-pool.js';
 
 /** Our EDNS buffer towards upstreams (DNS Flag Day 2020). */
 const UPSTREAM_UDP_SIZE = 1232;
@@ -26,6 +27,8 @@ export interface UpstreamAnswer {
 export interface UpstreamClient {
   /** Resolves one question (bytes as the client sent them). Throws UpstreamError on failure. */
   resolve(question: Buffer, queryFlags: number, dnssecOk: boolean): Promise<UpstreamAnswer>;
+  /** Closes the pooled sockets. */
+  close(): void;
   /** Per server: label and whether it is currently considered down. */
   health(): Array<{ server: string; down: boolean; lastError: string | null }>;
 }
@@ -58,14 +61,19 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
     return { server, label, downUntil: 0, lastError: null };
   });
   const counters = opts.counters;
+  const poolOptions = { randomId: opts.randomId, onUnwanted: () => counters.unwantedReplies++ };
+  const pools = { udp4: createUdpSocketPool({ type: 'udp4', ...poolOptions }), udp6: createUdpSocketPool({ type: 'udp6', ...poolOptions }) };
 
   const exchangeOnce = async (st: ServerState, question: Buffer, flags: number, dnssecOk: boolean, expect: Omit<Expected, 'id'>, ms: number): Promise<ExchangeResult> => {
-    const id = opts.randomId();
-    const query = buildQueryFromQuestion(id, flags, question, { udpSize: UPSTREAM_UDP_SIZE, dnssecOk });
+    const makeQuery = (id: number): Buffer => buildQueryFromQuestion(id, flags, question, { udpSize: UPSTREAM_UDP_SIZE, dnssecOk });
     counters.upstreamQueries++;
-    if (st.server.transport === 'tcp') return tcpExchange(st.server, query, { ...expect, id }, ms);
+    if (st.server.transport === 'tcp') {
+      const id = opts.randomId();
+      return tcpExchange(st.server, makeQuery(id), { ...expect, id }, ms);
+    }
     const started = opts.clock();
-    const res = await udpExchange(st.server, query, { ...expect, id }, ms, () => counters.unwantedReplies++);
+    const pool = st.server.host.includes(':') ? pools.udp6 : pools.udp4;
+    const res = await udpExchange(pool, st.server, makeQuery, expect, ms);
     if (!res.reply.truncated) return res;
     // TC=1: the full answer only fits over TCP (RFC 7766 §5); fresh ID, remaining time.
     const left = Math.max(ms - (opts.clock() - started), 1);
@@ -76,6 +84,10 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
   };
 
   return {
+    close() {
+      pools.udp4.close();
+      pools.udp6.close();
+    },
     health: () => states.map((s) => ({ server: s.label, down: s.downUntil > opts.clock(), lastError: s.lastError })),
     async resolve(question, queryFlags, dnssecOk) {
       const qname = readPlainName(question, 0);

@@ -106,7 +106,7 @@ describe('all upstreams down', () => {
 });
 
 describe('upstream query hygiene', () => {
-  it('uses a random ID and a fresh source port for each upstream query (RFC 5452)', async () => {
+  it('uses a random ID and a randomly picked, rotating source port for each upstream query (RFC 5452)', async () => {
     const up = await upstreamWith('answer');
     const vigie = await vigieWith({ VIGIE_UPSTREAMS: up.url });
     for (let i = 0; i < 40; i++) up.zone.set(`n${i}.example.test`, [{ type: 'A', value: '127.3.1.1' }]);
@@ -114,7 +114,8 @@ describe('upstream query hygiene', () => {
     const udp = up.seen.filter((q) => q.transport === 'udp');
     expect(udp).toHaveLength(40);
     expect(new Set(udp.map((q) => q.id)).size).toBeGreaterThanOrEqual(38);
-    expect(new Set(udp.map((q) => q.srcPort)).size).toBeGreaterThanOrEqual(38);
+    // 40 queries over a pool of 64 random-port sockets picked at random: about 30 distinct ports.
+    expect(new Set(udp.map((q) => q.srcPort)).size).toBeGreaterThanOrEqual(20);
     expect(udp.every((q) => q.id !== 0)).toBe(true);
   });
 });

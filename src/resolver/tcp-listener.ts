@@ -79,7 +79,11 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
       setTimeout(() => socket.destroy(), limits.idleMs).unref();
       if (pending === 0) socket.end();
     };
-    socket.setTimeout(limits.idleMs, () => socket.destroy());
+    // Idle means no query outstanding either (RFC 7766 §6.2.3): a slow upstream answer is not
+    // cut off; writing it is activity and re-arms the timer.
+    socket.setTimeout(limits.idleMs, () => {
+      if (pending === 0) socket.destroy();
+    });
     socket.on('error', () => socket.destroy());
     socket.on('close', clearMessageTimer);
     socket.on('end', stopReading);

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -93,6 +93,26 @@ describe('configuration errors', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  // Needs a user without the capability: as root, drop to 'nobody' with runuser (CI runs as root),
+  // provided 'nobody' can read the checkout (not the case under a private home directory).
+  const nobodyCanRun =
+    process.getuid?.() === 0 &&
+    existsSync('/usr/sbin/runuser') &&
+    spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(CLI)})`]).status === 0;
+  it.runIf(nobodyCanRun)('explains a denied port 53 in one line and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-nobody-'));
+    chmodSync(dir, 0o777);
+    const r = spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'serve'], {
+      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '53', VIGIE_UPSTREAMS: upstream.url, VIGIE_LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/permission denied.*setcap cap_net_bind_service.*VIGIE_DNS_PORT/);
   });
 });
 

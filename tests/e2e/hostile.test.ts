@@ -348,6 +348,21 @@ describe('TCP limits and abuse', () => {
     expect(closedAfter).toBeGreaterThanOrEqual(250);
   });
 
+  it('does not count a query waiting for a slow upstream as idle time', async () => {
+    const c = new Conn(tight.port, '127.0.0.15');
+    await c.opened;
+    upstream.behaviour.delayMs = 600; // twice the idle limit, inside the upstream timeout
+    try {
+      c.socket.write(Conn.frame(query('slow.example.test', 'A')));
+      const replies = await c.waitReplies(1, 3000);
+      expect(replies).toHaveLength(1);
+      expect(decode(replies[0]!).rcode).toBe(3);
+    } finally {
+      upstream.behaviour.delayMs = 0;
+      c.destroy();
+    }
+  });
+
   it('closes a trickle client (length prefix, then 1 byte per 100 ms) after VIGIE_TCP_MESSAGE_MS', async () => {
     const c = new Conn(tight.port, '127.0.0.9');
     await c.opened;

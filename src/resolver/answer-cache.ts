@@ -32,6 +32,7 @@ export interface CachedAnswer {
 }
 
 interface Entry extends CachedAnswer {
+  readonly key: string;
   readonly message: Buffer;
   readonly ttlOffsets: Uint32Array;
   readonly ttls: Uint32Array;
@@ -83,21 +84,40 @@ export function isCacheable(reply: ParsedReply, opts: Pick<AnswerCacheOptions, '
 /** Creates a cache. Eviction is CLOCK (second chance): an approximation of LRU with O(1) hits. */
 export function createAnswerCache(opts: AnswerCacheOptions): AnswerCache {
   const entries = new Map<string, Entry>();
+  // Eviction order, oldest first, kept apart from the Map: removing from the front of a Map
+  // leaves holes its iterators must skip, which made each eviction slower the longer it ran.
+  let queue: Entry[] = [];
+  let head = 0;
   const evict = (): void => {
-    while (entries.size > opts.maxEntries) {
-      const [key, e] = entries.entries().next().value as [string, Entry];
-      entries.delete(key);
+    while (entries.size > opts.maxEntries && head < queue.length) {
+      const e = queue[head++]!;
+      if (entries.get(e.key) !== e) continue; // replaced or already gone
       if (e.referenced && opts.maxEntries > 0) {
-        e.referenced = false;
-        entries.set(key, e);
+        e.referenced = false; // second chance
+        queue.push(e);
+      } else {
+        entries.delete(e.key);
       }
+    }
+    // Keep the queue near the live size: drop consumed items, and stale ones (replaced keys)
+    // when they pile up while the cache is not full.
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    } else if (queue.length - head > 2 * entries.size + 1024) {
+      queue = queue.slice(head).filter((e) => entries.get(e.key) === e);
+      head = 0;
     }
   };
   return {
     get size() {
       return entries.size;
     },
-    clear: () => entries.clear(),
+    clear: () => {
+      entries.clear();
+      queue = [];
+      head = 0;
+    },
     get(key) {
       const e = entries.get(key);
       if (e === undefined) return undefined;
@@ -133,8 +153,9 @@ export function createAnswerCache(opts: AnswerCacheOptions): AnswerCache {
       const cap = reply.soa && reply.answerCount === 0 ? opts.negativeMaxTtl : opts.maxTtl;
       const ttls = Uint32Array.from(offsets, (o) => Math.min(Math.max(stored.readUInt32BE(o), opts.minTtl), cap));
       const now = opts.clock();
-      entries.delete(key);
-      entries.set(key, { message: stored, ttlOffsets: Uint32Array.from(offsets), ttls, storedAt: now, expiresAt: now + verdict.ttl * 1000, cnames: reply.cnames, referenced: false });
+      const entry: Entry = { key, message: stored, ttlOffsets: Uint32Array.from(offsets), ttls, storedAt: now, expiresAt: now + verdict.ttl * 1000, cnames: reply.cnames, referenced: false };
+      entries.set(key, entry);
+      queue.push(entry);
       evict();
       return verdict;
     },

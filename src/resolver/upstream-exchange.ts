@@ -47,9 +47,9 @@ function matches(reply: ParsedReply, expect: Expected): boolean {
 }
 
 /**
- * Sends a query over UDP on a pooled socket (see udp-socket-pool.ts) and resolves with the first
- * reply that comes from the server's address and port, carries the ID and repeats the question.
- * Other packets on that socket are left to the pool's unwanted counter.
+ * Sends a query over UDP on a pooled, connected socket (see udp-socket-pool.ts) and resolves with
+ * the first reply that carries the ID and repeats the question (the kernel already checked the
+ * address and port; they are checked again here). Other packets are counted by the pool.
  */
 export function udpExchange(pool: UdpSocketPool, server: UpstreamServer, makeQuery: (id: number) => Buffer, expect: Omit<Expected, 'id'>, timeoutMs: number): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
@@ -65,26 +65,21 @@ export function udpExchange(pool: UdpSocketPool, server: UpstreamServer, makeQue
       else resolve(result!);
     };
     const timer = setTimeout(() => finish(new ExchangeTimeout(server, timeoutMs)), timeoutMs);
-    id = socket.send(
-      makeQuery,
-      {
-        offer(msg, rinfo) {
-          if (rinfo.port !== server.port || rinfo.address !== server.host) return false;
-          const reply = parseReply(msg);
-          // A malformed packet with our ID from the server's address: the server is broken.
-          if (typeof reply === 'string') {
-            finish(new Error(`malformed reply: ${reply}`));
-            return true;
-          }
-          if (!matches(reply, { ...expect, id })) return false;
-          finish(null, { message: msg, reply });
+    id = socket.send(makeQuery, {
+      offer(msg, rinfo) {
+        if (rinfo.port !== server.port || rinfo.address !== server.host) return false;
+        const reply = parseReply(msg);
+        // A malformed packet with our ID from the server's address: the server is broken.
+        if (typeof reply === 'string') {
+          finish(new Error(`malformed reply: ${reply}`));
           return true;
-        },
+        }
+        if (reply.id !== id || reply.name !== expect.name || reply.type !== expect.type || reply.qclass !== expect.qclass) return false;
+        finish(null, { message: msg, reply });
+        return true;
       },
-      server.port,
-      server.host,
-      (err) => finish(err),
-    );
+      fail: (err) => finish(err),
+    });
   });
 }
 

@@ -12,7 +12,7 @@ import type { ResolverCounters } from './counters.js';
 import { UpstreamError } from './upstream-error.js';
 import { canonicalHost, ExchangeTimeout, tcpExchange, udpExchange, type Expected, type ExchangeResult, type UpstreamServer } from './upstream-exchange.js';
 import type { Clock } from './types.js';
-import { createUdpSocketPool } from './udp-socket-pool.js';
+import { createUdpSocketPool, type UdpSocketPool } from './udp-socket-pool.js';
 
 /** Our EDNS buffer towards upstreams (DNS Flag Day 2020). */
 const UPSTREAM_UDP_SIZE = 1232;
@@ -45,6 +45,7 @@ export interface UpstreamOptions {
 
 interface ServerState {
   readonly server: UpstreamServer;
+  readonly pool: UdpSocketPool;
   readonly label: string;
   downUntil: number;
   lastError: string | null;
@@ -55,14 +56,13 @@ const RETRYABLE_RCODES = new Set<number>([Rcode.SERVFAIL, Rcode.REFUSED, Rcode.N
 /** Creates the client. */
 export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
   const downMs = opts.downMs ?? 30_000;
+  const counters = opts.counters;
   const states: ServerState[] = opts.servers.map((s) => {
     const server = { ...s, host: canonicalHost(s.host) };
     const label = `${s.transport}://${server.host.includes(':') ? `[${server.host}]` : server.host}:${s.port}`;
-    return { server, label, downUntil: 0, lastError: null };
+    const pool = createUdpSocketPool({ host: server.host, port: server.port, randomId: opts.randomId, onUnwanted: () => counters.unwantedReplies++ });
+    return { server, pool, label, downUntil: 0, lastError: null };
   });
-  const counters = opts.counters;
-  const poolOptions = { randomId: opts.randomId, onUnwanted: () => counters.unwantedReplies++ };
-  const pools = { udp4: createUdpSocketPool({ type: 'udp4', ...poolOptions }), udp6: createUdpSocketPool({ type: 'udp6', ...poolOptions }) };
 
   const exchangeOnce = async (st: ServerState, question: Buffer, flags: number, dnssecOk: boolean, expect: Omit<Expected, 'id'>, ms: number): Promise<ExchangeResult> => {
     const makeQuery = (id: number): Buffer => buildQueryFromQuestion(id, flags, question, { udpSize: UPSTREAM_UDP_SIZE, dnssecOk });
@@ -72,8 +72,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
       return tcpExchange(st.server, makeQuery(id), { ...expect, id }, ms);
     }
     const started = opts.clock();
-    const pool = st.server.host.includes(':') ? pools.udp6 : pools.udp4;
-    const res = await udpExchange(pool, st.server, makeQuery, expect, ms);
+    const res = await udpExchange(st.pool, st.server, makeQuery, expect, ms);
     if (!res.reply.truncated) return res;
     // TC=1: the full answer only fits over TCP (RFC 7766 §5); fresh ID, remaining time.
     const left = Math.max(ms - (opts.clock() - started), 1);
@@ -85,8 +84,7 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
 
   return {
     close() {
-      pools.udp4.close();
-      pools.udp6.close();
+      for (const st of states) st.pool.close();
     },
     health: () => states.map((s) => ({ server: s.label, down: s.downUntil > opts.clock(), lastError: s.lastError })),
     async resolve(question, queryFlags, dnssecOk) {
@@ -99,7 +97,8 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
       // Two passes at most: with a single server, a lost packet gets one more chance in budget.
       for (let pass = 0; pass < 2; pass++) {
         const now = opts.clock();
-        const order = [...states].sort((a, b) => Number(a.downUntil > now) - Number(b.downUntil > now));
+        // Healthy servers first, in configured order; sort only when one is down (rare).
+        const order = states.some((s) => s.downUntil > now) ? [...states].sort((a, b) => Number(a.downUntil > now) - Number(b.downUntil > now)) : states;
         for (const st of order) {
           const left = deadline - opts.clock();
           if (left <= 0) break;

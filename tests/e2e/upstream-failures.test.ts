@@ -38,6 +38,20 @@ describe('failover', () => {
     expect(good.seen.length).toBeGreaterThan(0);
   });
 
+  it('skips an upstream whose port is closed without waiting for a timeout (ICMP unreachable)', async () => {
+    const closed = await upstreamWith('answer');
+    const closedUrl = closed.url;
+    await closed.close();
+    open.splice(open.indexOf(closed), 1);
+    const good = await upstreamWith('answer');
+    const vigie = await vigieWith({ VIGIE_UPSTREAMS: `${closedUrl},${good.url}`, VIGIE_UPSTREAM_TIMEOUT_MS: '1000' });
+    const started = Date.now();
+    const res = await ask(vigie.port, 'site.example.test');
+    expect(res.answers[0]!.address).toBe('127.3.0.1');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(vigie.counters.upstreamErrors).toBe(1);
+  });
+
   it('tries a dead upstream last once it has failed', async () => {
     const dead = await upstreamWith('drop');
     const good = await upstreamWith('answer');

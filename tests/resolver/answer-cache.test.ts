@@ -91,3 +91,14 @@ describe('answer cache', () => {
     expect(ttlsOf(cache.render(cache.get('k')!, query('m.org'))!)).toEqual([30]);
   });
 });
+
+describe('answer cache bookkeeping', () => {
+  it('stays bounded when the same names are stored again and again', () => {
+    const cache = createAnswerCache({ ...opts, maxEntries: 100, clock: () => 0 });
+    for (let round = 0; round < 200; round++) for (let i = 0; i < 50; i++) cache.set(`k${i}`, reply(query(`n${i}.org`), 0, [a(60)]));
+    expect(cache.size).toBe(50);
+    for (let i = 0; i < 5000; i++) cache.set(`x${i}`, reply(query(`x${i}.org`), 0, [a(60)]));
+    expect(cache.size).toBe(100);
+    expect(cache.get('x4999')).toBeDefined();
+  });
+});

@@ -149,7 +149,10 @@ export function createAnswerCache(opts: AnswerCacheOptions): AnswerCache {
       const verdict = isCacheable(reply, opts);
       if (!verdict.ok) return verdict;
       const offsets = reply.ttlOffsets.filter((o) => o + 4 <= message.length);
-      const stored = Buffer.from(message);
+      // Own memory, not a slice of Node's shared 8 KB pool: a long-lived slice would pin its whole
+      // pool chunk, and 10,000 entries could hold 80 MB of otherwise dead buffers.
+      const stored = Buffer.allocUnsafeSlow(message.length);
+      message.copy(stored);
       const cap = reply.soa && reply.answerCount === 0 ? opts.negativeMaxTtl : opts.maxTtl;
       const ttls = Uint32Array.from(offsets, (o) => Math.min(Math.max(stored.readUInt32BE(o), opts.minTtl), cap));
       const now = opts.clock();

@@ -21,7 +21,8 @@
 #   Other VIGIE_* variables in the environment reach Vigie (e.g. VIGIE_CACHE_SIZE, VIGIE_MAX_INFLIGHT).
 #
 # Every packet stays on 127.0.0.1: Vigie listens there and forwards to the run's NSD on 127.0.0.1:5300.
-# Results: $BENCH_WORK/results/<UTC timestamp>/ (table.md, raw.tsv, startup.tsv, malformed-cpu.md ...).
+# Results: $BENCH_WORK/results/<UTC timestamp>/ (table.md, targets.md, raw.tsv, startup.tsv, malformed-cpu.md ...).
+# Profile hint (separate, after a run): bash bench/profile.sh  (node --cpu-prof under the blocked and miss loads).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
     --with-extras) EXTRAS=1; shift ;;
     --quick) QUICK=1; PASS+=("$1"); shift ;;
     --list-size) [ $# -ge 2 ] || die "--list-size needs a value"; LIST_SIZE=$2; PASS+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed -E 's/^# ?//'; exit 0 ;;
     *) PASS+=("$1"); shift ;;
   esac
 done
@@ -91,6 +92,12 @@ rm -rf "$SNAP" && mkdir -p "$SNAP" && cp -r "$REPO/dist" "$REPO/lists" "$REPO/pa
 VIGIE_CLI="$SNAP/dist/cli.js"
 echo "== vigie snapshot: $VIGIE_CLI (dist built $(date -u -r "$REPO/dist/cli.js" +%FT%TZ))" | tee -a "$LOG"
 
+# Other work on this (shared) machine skews every figure: sample the load average every 5 s.
+LOADLOG="$BENCH_WORK/loadavg.log"; : > "$LOADLOG"
+( while :; do echo "$(date -u +%T) $(cut -d' ' -f1-4 /proc/loadavg)" >> "$LOADLOG"; sleep 5; done ) &
+SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null' EXIT
+
 RESULTS=""
 if [ "$PEERS" = 1 ]; then
   DATA_DIR="$BENCH_WORK/vigie-data"
@@ -123,9 +130,15 @@ if [ "$MALFORMED" = 1 ]; then
   MARGS=(--spawn --vigie "$VIGIE_CLI" --list "$LIST" --cpu "$SRV_CPU" --port "$MAL_PORT" --out "$OUTP/malformed-cpu")
   [ "$QUICK" = 1 ] && MARGS+=(--quick)
   echo "== taskset -c $GEN_CPU node bench/malformed-cpu.mjs ${MARGS[*]}" | tee -a "$LOG"
-  taskset -c "$GEN_CPU" node "$REPO/bench/malformed-cpu.mjs" "${MARGS[@]}" 2>&1 | tee -a "$LOG"
+  taskset -c "$GEN_CPU" node "$REPO/bench/malformed-cpu.mjs" "${MARGS[@]}" 2>&1 | tee "$OUTP/malformed-cpu.md" | tee -a "$LOG"
   mrc=${PIPESTATUS[0]}
   [ "$mrc" = 0 ] || echo "bench/run.sh: malformed-cpu.mjs exit $mrc (1 = a target missed or Vigie stopped answering; see above)" | tee -a "$LOG"
   RESULTS=$OUTP
 fi
+kill "$SAMPLER" 2>/dev/null
+[ -n "$RESULTS" ] && [ -d "$RESULTS" ] && cp "$LOADLOG" "$RESULTS/loadavg.log"
+if [ -n "$RESULTS" ] && [ -f "$RESULTS/raw.tsv" ]; then
+  echo; node "$REPO/bench/ratios.mjs" "$RESULTS" | tee "$RESULTS/targets.md" | tee -a "$LOG"
+fi
+echo "== load average (1 min) during the run: $(awk '{print $2}' "$LOADLOG" | sort -g | awk '{a[NR]=$1} END{if (NR) printf "min %s, median %s, max %s over %d samples (2 CPUs; about 2.0 = the benchmark alone)", a[1], a[int((NR+1)/2)], a[NR], NR}')" | tee -a "$LOG"
 echo "== results: $RESULTS   (log: $LOG)"

@@ -8,6 +8,9 @@ import { Flag, HEADER_SIZE, QType, Rcode } from './constants.js';
 import { readName, readPlainName } from './name-codec.js';
 import type { EdnsInfo } from '../resolver/types.js';
 
+/** EDNS options accepted in one query: real clients send a handful (cookie, ECS, padding, MAC). */
+const MAX_EDNS_OPTIONS = 16;
+
 /** Additional records walked in a query (OPT, plus room for a cookie-less TSIG/SIG(0)). */
 const MAX_ADDITIONAL = 4;
 
@@ -103,7 +106,8 @@ function readAdditional(buf: Uint8Array, start: number, count: number): EdnsInfo
         udpSize: Math.max(udpSize, 512),
         version: buf[nameEnd + 5]!,
         dnssecOk: (buf[nameEnd + 6]! & 0x80) !== 0,
-        options: Buffer.from(buf.subarray(rdStart, rdStart + rdlen)),
+        // A view, not a copy: the packet lives as long as the query.
+        options: Buffer.from(buf.buffer, buf.byteOffset + rdStart, rdlen),
       };
     }
     pos = rdStart + rdlen;
@@ -114,8 +118,8 @@ function readAdditional(buf: Uint8Array, start: number, count: number): EdnsInfo
 
 function areOptionsWellFormed(buf: Uint8Array, start: number, end: number): boolean {
   let pos = start;
-  while (pos < end) {
-    if (pos + 4 > end) return false;
+  for (let count = 0; pos < end; count++) {
+    if (pos + 4 > end || count >= MAX_EDNS_OPTIONS) return false;
     pos += 4 + ((buf[pos + 2]! << 8) | buf[pos + 3]!);
   }
   return pos === end;

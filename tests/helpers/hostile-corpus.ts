@@ -181,6 +181,16 @@ export function malformedCorpus(): HostileCase[] {
       packet: Buffer.concat([header({ ar: 1 }), Q, opt({ options: ednsOption(10, Buffer.alloc(8)) }).subarray(0, 15)]),
       expected: formerr(true),
     },
+    {
+      label: 'OPT with 15,000 empty options (60 KB)',
+      packet: Buffer.concat([header({ ar: 1 }), Q, opt({ options: Buffer.concat(Array.from({ length: 15_000 }, () => ednsOption(65001, Buffer.alloc(0)))) })]),
+      expected: formerr(true),
+    },
+    {
+      label: 'OPT with 17 options (more than any client sends)',
+      packet: Buffer.concat([header({ ar: 1 }), Q, opt({ options: Buffer.concat(Array.from({ length: 17 }, () => ednsOption(65001, Buffer.alloc(1)))) })]),
+      expected: formerr(true),
+    },
     { label: 'OPT record header cut short', packet: Buffer.concat([header({ ar: 1 }), Q, opt().subarray(0, 6)]), expected: formerr(true) },
     { label: 'EDNS version 1', packet: Buffer.concat([header({ ar: 1 }), Q, opt({ version: 1 })]), expected: { kind: 'reject', rcode: 'BADVERS', echo: true } },
     { label: 'EDNS version 255', packet: Buffer.concat([header({ ar: 1 }), Q, opt({ version: 255, udpSize: 65535 })]), expected: { kind: 'reject', rcode: 'BADVERS', echo: true } },

@@ -55,7 +55,8 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
   });
 
   function serveConnection(socket: net.Socket, ip: string, port: number): void {
-    let buffered = Buffer.alloc(0);
+    let chunks: Buffer[] = [];
+    let size = 0;
     let served = 0;
     let pending = 0;
     /** No more queries are read (query cap reached or the client half-closed): finish and close. */
@@ -73,7 +74,8 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
     const stopReading = (): void => {
       if (closing) return;
       closing = true;
-      buffered = Buffer.alloc(0);
+      chunks = [];
+      size = 0;
       clearMessageTimer();
       socket.resume();
       setTimeout(() => socket.destroy(), limits.idleMs).unref();
@@ -89,12 +91,19 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
     socket.on('end', stopReading);
     socket.on('data', (chunk) => {
       if (closing) return;
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2) {
-        const len = buffered.readUInt16BE(0);
-        if (buffered.length < 2 + len) break;
-        const message = Buffer.from(buffered.subarray(2, 2 + len));
-        buffered = buffered.subarray(2 + len);
+      // Chunks are joined only once a whole message is in (at most one copy per message), so a
+      // 64 KB message trickled in small segments costs O(n), not O(n²).
+      chunks.push(chunk);
+      size += chunk.length;
+      while (size >= 2) {
+        if (chunks[0]!.length < 2) chunks = [Buffer.concat(chunks, size)];
+        const len = chunks[0]!.readUInt16BE(0);
+        if (size < 2 + len) break;
+        const joined = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        const message = Buffer.from(joined.subarray(2, 2 + len));
+        const rest = joined.subarray(2 + len);
+        chunks = rest.length > 0 ? [rest] : [];
+        size = rest.length;
         clearMessageTimer();
         if (served >= maxQueries) {
           // Past the per-connection cap: answer what was accepted, read nothing more.
@@ -120,7 +129,7 @@ export function createTcpListener(limits: TcpLimits, handle: TcpMessageHandler, 
         );
       }
       // A message has started: it must complete within messageMs (slowloris defence).
-      if (buffered.length > 0 && messageTimer === null) messageTimer = setTimeout(() => socket.destroy(), limits.messageMs);
+      if (size > 0 && messageTimer === null) messageTimer = setTimeout(() => socket.destroy(), limits.messageMs);
     });
   }
 

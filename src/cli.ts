@@ -3,6 +3,7 @@
 import { formatConfigProblems, ConfigError } from './config.js';
 import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
+import { runLists } from './cli/lists.js';
 import { runLog } from './cli/log.js';
 import { runServe } from './cli/serve.js';
 
@@ -13,6 +14,8 @@ Commands:
   check NAME [--json]        say whether NAME is blocked, and by which list and rule
   log [--json] [--limit N] [--client IP]
                              print recent blocked attempts, newest first
+  lists [add URL --category ID | remove URL|ID | update] [--json]
+                             remote blocklist subscriptions: status, subscribe, unsubscribe, refresh now
   help                       this text
 `;
 
@@ -25,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'log':
       return runLog(rest);
+    case 'lists':
+      return runLists(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -10,24 +10,45 @@ import { parseDomainList, type ParseIssue } from './parse-domain-list.js';
 
 const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) });
 
-/** Schema of lists/catalog.json: one entry per shipped list file. */
+/** The presets a parent picks from; each catalog entry says whether it is on in each one. */
+export const PRESETS = ['child', 'teen', 'adult', 'unfiltered'] as const;
+/** One preset: which catalog entries are on by default. */
+export type Preset = (typeof PRESETS)[number];
+
+/** Schema of lists/catalog.json: one entry per shipped list file or suggested subscription. */
 export const catalogSchema = z.array(
-  z.object({
-    id: z.string().regex(/^[a-z0-9-]+$/).describe('Stable list id, used in logs and settings'),
-    category: z.string().regex(/^[a-z0-9-]+$/).describe('Category parents switch on or off'),
-    file: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._-]*\.txt$/)
-      .describe('File name inside lists/ (no directories)'),
-    action: z.enum(['sinkhole', 'nxdomain']).describe("'nxdomain' for canaries that must never get a sinkhole"),
-    title: localized,
-    description: localized,
-    defaultOn: z.boolean(),
-  }),
+  z
+    .object({
+      id: z.string().regex(/^[a-z0-9-]+$/).describe('Stable list id, used in logs and settings'),
+      category: z.string().regex(/^[a-z0-9-]+$/).describe('Category parents switch on or off'),
+      file: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]*\.txt$/)
+        .nullable()
+        .describe('File name inside lists/ (no directories); null when Vigie ships no file and only suggests a subscription'),
+      subscription: z
+        .string()
+        .regex(/^https:\/\/[^\s]+$/)
+        .optional()
+        .describe('Suggested remote list (https URL) a parent may subscribe to'),
+      action: z.enum(['sinkhole', 'nxdomain']).describe("'nxdomain' for canaries that must never get a sinkhole"),
+      title: localized,
+      description: localized,
+      defaultOn: z
+        .object({ child: z.boolean(), teen: z.boolean(), adult: z.boolean(), unfiltered: z.boolean() })
+        .describe('Whether the entry is on in each preset'),
+      sources: z.array(z.string().min(1)).min(1).describe('Where the entries come from (repositories, sites, code index)'),
+    })
+    .refine((e) => e.file !== null || e.subscription !== undefined, { message: 'an entry without a file needs a subscription URL' }),
 );
 
 /** One entry of catalog.json. */
 export type CatalogEntry = z.infer<typeof catalogSchema>[number];
+
+/** The entries of `catalog` that are on in `preset` and ship a file (what {@link loadCatalog} reads). */
+export function entriesForPreset(catalog: readonly CatalogEntry[], preset: Preset): Array<CatalogEntry & { file: string }> {
+  return catalog.filter((e): e is CatalogEntry & { file: string } => e.file !== null && e.defaultOn[preset]);
+}
 
 /** A user list file added next to the catalog (hosts or plain format). */
 export interface ExtraList {
@@ -54,12 +75,15 @@ export interface LoadedCatalog {
   readonly lists: LoadedList[];
   /** Exact names from never-block.txt ([] when the file is absent). */
   readonly neverBlock: string[];
+  /** The whole catalog, including entries that are off in the preset or ship no file. */
   readonly catalog: CatalogEntry[];
 }
 
 /** Options of {@link loadCatalog}. */
 export interface LoadCatalogOptions {
   readonly extraLists?: readonly ExtraList[];
+  /** Which catalog entries to load: those on in this preset (default 'child'). */
+  readonly preset?: Preset;
 }
 
 async function readNeverBlock(listsDir: string): Promise<string[]> {
@@ -72,9 +96,11 @@ async function readNeverBlock(listsDir: string): Promise<string[]> {
 }
 
 /**
- * Reads `listsDir/catalog.json` (validated with {@link catalogSchema}), every list it names, the
- * optional never-block.txt (exact allow entries) and `extraLists` (action 'sinkhole'). Bad lines
- * become issues on their list; a missing file or an invalid catalog rejects the promise.
+ * Reads `listsDir/catalog.json` (validated with {@link catalogSchema}), the list files of the
+ * entries that are on in `opts.preset` (default 'child'; entries with `file: null` are only
+ * suggestions and are skipped), the optional never-block.txt (exact allow entries) and `extraLists`
+ * (action 'sinkhole', always loaded). Bad lines become issues on their list; a missing file or an
+ * invalid catalog rejects the promise.
  */
 export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {}): Promise<LoadedCatalog> {
   const catalogPath = join(listsDir, 'catalog.json');
@@ -89,7 +115,9 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
     lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: domains.length, issues });
     sources.push({ id: meta.id, category: meta.category, action: meta.action, domains });
   };
-  for (const entry of catalog) add(entry, await readFile(join(listsDir, entry.file), 'utf8'));
+  for (const entry of entriesForPreset(catalog, opts.preset ?? 'child')) {
+    add(entry, await readFile(join(listsDir, entry.file), 'utf8'));
+  }
   for (const extra of opts.extraLists ?? []) {
     const file = resolve(extra.path);
     const id = extra.id ?? basename(file, extname(file));

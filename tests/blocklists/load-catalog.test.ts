@@ -1,19 +1,22 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog, type LoadedCatalog } from '../../src/blocklists/load-catalog.js';
+import { entriesForPreset, loadCatalog, PRESETS, type LoadedCatalog, type Preset } from '../../src/blocklists/load-catalog.js';
 import { parseDomainList } from '../../src/blocklists/parse-domain-list.js';
 
 const listsDir = fileURLToPath(new URL('../../lists/', import.meta.url));
 let loaded: LoadedCatalog;
 let tmp: string;
+/** Every list file shipped in lists/ (all presets, optional groups included), never-block.txt aside. */
+let listFiles: string[];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'vigie-lists-'));
   await writeFile(join(tmp, 'my-list.hosts'), '# user list\n0.0.0.0 user-blocked.example\nnot valid!\n');
   loaded = await loadCatalog(listsDir, { extraLists: [{ path: join(tmp, 'my-list.hosts') }] });
+  listFiles = (await readdir(listsDir)).filter((f) => f.endsWith('.txt') && f !== 'never-block.txt').sort();
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -25,16 +28,32 @@ describe('the shipped lists/ directory', () => {
     expect(entries).toBeGreaterThan(0);
   });
 
-  it('every shipped list parses without issues', () => {
-    for (const list of loaded.lists.filter((l) => l.category !== 'custom')) expect(list.issues, list.file).toEqual([]);
+  it('every list file in lists/ is in the catalog, and every catalog file exists', () => {
+    const catalogFiles = loaded.catalog.flatMap((e) => (e.file === null ? [] : [e.file])).sort();
+    expect(catalogFiles).toEqual(listFiles);
   });
 
-  it('every entry line carries a "service — confidence — source" comment', async () => {
-    for (const entry of loaded.catalog) {
-      const text = await readFile(join(listsDir, entry.file), 'utf8');
+  it('every shipped list parses without issues, whatever the preset', async () => {
+    for (const file of listFiles) {
+      expect(parseDomainList(await readFile(join(listsDir, file), 'utf8')).issues, file).toEqual([]);
+    }
+  });
+
+  it('every entry line of every list file carries a "service — confidence — source" comment', async () => {
+    for (const file of listFiles) {
+      const text = await readFile(join(listsDir, file), 'utf8');
       const entryLines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-      expect(entryLines.length, entry.file).toBeGreaterThan(0);
-      for (const line of entryLines) expect(line, entry.file).toMatch(/^\S+\s+# .+ — [a-z-]+ — \S.*$/);
+      expect(entryLines.length, file).toBeGreaterThan(0);
+      for (const line of entryLines) {
+        expect(line, file).toMatch(/^\S+\s+# .+ — (confirmed-list|seen-config|seen-article|seen-code-index|guess) — \S.*$/);
+      }
+    }
+  });
+
+  it('every catalog entry has sources, and subscription-only entries have an https URL', () => {
+    for (const entry of loaded.catalog) {
+      expect(entry.sources.length, entry.id).toBeGreaterThan(0);
+      if (entry.file === null) expect(entry.subscription, entry.id).toMatch(/^https:\/\//);
     }
   });
 
@@ -42,13 +61,34 @@ describe('the shipped lists/ directory', () => {
     ['coco.gg', 'anonymous-chat'],
     ['www.coco.gg', 'anonymous-chat'],
     ['coco.fr', 'anonymous-chat'], // COCO.FR once the caller lower-cases it
+    ['ome.tv', 'random-video-chat'],
+    ['videochatfr.com', 'random-video-chat'],
+    ['minichat.com', 'random-video-chat'],
+    ['ngl.link', 'anonymous-chat'],
+    ['lmk.chat', 'teen-meetup'],
+    ['bumble.com', 'dating'],
+    ['yubo.live', 'teen-meetup'],
+    ['tinder.com', 'dating'],
     ['dns.google', 'bypass'],
-  ])('%s is blocked (%s, sinkhole)', (name, category) => {
+  ])('the default (child) preset blocks %s (%s, sinkhole)', (name, category) => {
     expect(loaded.blocklist.match(name)).toMatchObject({ category, action: 'sinkhole', matched: name });
   });
 
   it.each(['use-application-dns.net', 'mask.icloud.com', 'mask-h2.icloud.com'])('canary %s answers NXDOMAIN', (name) => {
     expect(loaded.blocklist.match(name)).toMatchObject({ action: 'nxdomain', list: 'bypass-canaries', category: 'bypass' });
+  });
+
+  it.each(['tiktok.com', 'www.instagram.com', 'snapchat.com', 'web.whatsapp.com', 'whatsapp.net', 'discord.com', 'roblox.com', 'youtube.com', 'netflix.com'])(
+    'the default preset leaves %s open (optional groups are off)',
+    (name) => {
+      expect(loaded.blocklist.match(name)).toBeNull();
+    },
+  );
+
+  it('the default preset loads exactly the child lists, and no optional group', () => {
+    expect(loaded.lists.filter((l) => l.category !== 'custom').map((l) => l.id).sort()).toEqual(
+      ['anonymous-chat', 'bypass', 'bypass-canaries', 'dating', 'random-video-chat', 'teen-meetup'],
+    );
   });
 
   it('loads user lists as custom sinkhole lists, with their issues', () => {
@@ -59,23 +99,97 @@ describe('the shipped lists/ directory', () => {
   });
 });
 
+describe('presets', () => {
+  const load = (preset: Preset): Promise<LoadedCatalog> => loadCatalog(listsDir, { preset });
+
+  it('child is the default', async () => {
+    const child = await load('child');
+    expect(child.lists.map((l) => l.id)).toEqual(loaded.lists.filter((l) => l.category !== 'custom').map((l) => l.id));
+  });
+
+  it('teen blocks the same as child except the teen meetup apps', async () => {
+    const teen = await load('teen');
+    for (const name of ['coco.gg', 'ome.tv', 'tinder.com', 'dns.google']) expect(teen.blocklist.match(name), name).not.toBeNull();
+    expect(teen.blocklist.match('use-application-dns.net')).toMatchObject({ action: 'nxdomain' });
+    expect(teen.blocklist.match('yubo.live')).toBeNull();
+    expect(teen.blocklist.match('tiktok.com')).toBeNull();
+  });
+
+  it('adult keeps only the bypass canaries', async () => {
+    const adult = await load('adult');
+    expect(adult.lists.map((l) => l.id)).toEqual(['bypass-canaries']);
+    expect(adult.blocklist.match('mask.icloud.com')).toMatchObject({ action: 'nxdomain' });
+    for (const name of ['coco.gg', 'tinder.com', 'dns.google', 'tiktok.com']) expect(adult.blocklist.match(name), name).toBeNull();
+  });
+
+  it('unfiltered blocks nothing from the catalog (user lists still load)', async () => {
+    const open = await loadCatalog(listsDir, { preset: 'unfiltered', extraLists: [{ path: join(tmp, 'my-list.hosts') }] });
+    expect(open.lists.map((l) => l.id)).toEqual(['my-list']);
+    for (const name of ['coco.gg', 'use-application-dns.net', 'tiktok.com']) expect(open.blocklist.match(name), name).toBeNull();
+    expect(open.blocklist.match('user-blocked.example')).not.toBeNull();
+  });
+
+  it('optional groups are off in every preset, and the adult entry is a subscription only', () => {
+    for (const id of ['social-media', 'messaging', 'gaming', 'video-streaming']) {
+      const entry = loaded.catalog.find((e) => e.id === id);
+      expect(entry, id).toBeDefined();
+      for (const preset of PRESETS) expect(entry?.defaultOn[preset], `${id} in ${preset}`).toBe(false);
+    }
+    const adult = loaded.catalog.find((e) => e.id === 'adult');
+    expect(adult).toMatchObject({ file: null, defaultOn: { child: true, teen: true, adult: false, unfiltered: false } });
+  });
+
+  it('entriesForPreset never returns an entry without a file', () => {
+    for (const preset of PRESETS) for (const entry of entriesForPreset(loaded.catalog, preset)) expect(entry.file).not.toBeNull();
+  });
+
+  it('the optional lists block their services once loaded', async () => {
+    const catalog = JSON.parse(await readFile(join(listsDir, 'catalog.json'), 'utf8')) as Array<Record<string, unknown>>;
+    for (const entry of catalog) entry.defaultOn = { child: true, teen: true, adult: true, unfiltered: true };
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-all-lists-'));
+    try {
+      await writeFile(join(dir, 'catalog.json'), JSON.stringify(catalog));
+      for (const file of listFiles) await writeFile(join(dir, file), await readFile(join(listsDir, file)));
+      const all = await loadCatalog(dir);
+      expect(all.blocklist.match('tiktok.com')).toMatchObject({ list: 'social-media' });
+      expect(all.blocklist.match('web.whatsapp.com')).toMatchObject({ list: 'messaging' });
+      expect(all.blocklist.match('roblox.com')).toMatchObject({ list: 'gaming' });
+      expect(all.blocklist.match('www.youtube.com')).toMatchObject({ list: 'video-streaming' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('never-block.txt', () => {
-  it('holds the shared infrastructure names', () => {
-    for (const name of ['amazonaws.com', 'icloud.com', 'google.com', 'cloudflare.com', 'akamaiedge.net']) {
+  it('holds the shared infrastructure, school portals and connectivity checks', () => {
+    for (const name of [
+      'amazonaws.com',
+      'icloud.com',
+      'google.com',
+      'cloudflare.com',
+      'akamaiedge.net',
+      'index-education.net',
+      'educonnect.education.gouv.fr',
+      'connectivitycheck.gstatic.com',
+      'captive.apple.com',
+      'www.msftconnecttest.com',
+      'ac-paris.fr',
+      'iadvize.com',
+    ]) {
       expect(loaded.neverBlock).toContain(name);
     }
   });
 
-  it('no shipped rule equals a never-block name or is a parent of one', async () => {
+  it('no rule in any list file (optional groups included) equals a never-block name or is a parent of one', async () => {
     const rules: string[] = [];
-    for (const entry of loaded.catalog) {
-      rules.push(...parseDomainList(await readFile(join(listsDir, entry.file), 'utf8')).domains);
-    }
+    for (const file of listFiles) rules.push(...parseDomainList(await readFile(join(listsDir, file), 'utf8')).domains);
+    expect(rules.length).toBeGreaterThan(400);
     const offending = loaded.neverBlock.flatMap((n) => rules.filter((r) => n === r || n.endsWith(`.${r}`)).map((r) => `${r} covers ${n}`));
     expect(offending).toEqual([]);
   });
 
-  it.each(['amazonaws.com', 'icloud.com', 'google.com', 'cloudflare.com', 'www.google.com'])('%s stays open', (name) => {
+  it.each(['amazonaws.com', 'icloud.com', 'google.com', 'cloudflare.com', 'www.google.com', 'educonnect.education.gouv.fr'])('%s stays open', (name) => {
     expect(loaded.blocklist.match(name)).toBeNull();
   });
 });
@@ -83,6 +197,21 @@ describe('never-block.txt', () => {
 describe('loadCatalog errors', () => {
   it('rejects an invalid catalog.json', async () => {
     await writeFile(join(tmp, 'catalog.json'), JSON.stringify([{ id: 'x', file: '../etc/passwd' }]));
+    await expect(loadCatalog(tmp)).rejects.toThrow(/invalid catalog/);
+  });
+
+  it('rejects an entry with neither a file nor a subscription', async () => {
+    const entry = {
+      id: 'x',
+      category: 'x',
+      file: null,
+      action: 'sinkhole',
+      title: { en: 'x', fr: 'x' },
+      description: { en: 'x', fr: 'x' },
+      defaultOn: { child: true, teen: true, adult: false, unfiltered: false },
+      sources: ['x'],
+    };
+    await writeFile(join(tmp, 'catalog.json'), JSON.stringify([entry]));
     await expect(loadCatalog(tmp)).rejects.toThrow(/invalid catalog/);
   });
 });

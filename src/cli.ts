@@ -5,6 +5,7 @@ import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
 import { runLists } from './cli/lists.js';
 import { runLog } from './cli/log.js';
+import { runRules } from './cli/rules.js';
 import { runServe } from './cli/serve.js';
 
 const USAGE = `Usage: vigie <command> [options]
@@ -16,6 +17,8 @@ Commands:
                              print recent blocked attempts, newest first
   lists [add URL --category ID | remove URL|ID | update] [--json]
                              remote blocklist subscriptions: status, subscribe, unsubscribe, refresh now
+  rules [allow|block NAME [--exact] | remove NAME] [--json]
+                             the parents' own allow and block entries (allow beats every list)
   help                       this text
 `;
 
@@ -28,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'log':
       return runLog(rest);
+    case 'rules':
+      return runRules(rest);
     case 'lists':
       return runLists(rest);
     case undefined:

@@ -30,4 +30,22 @@ export const configMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'custom rules',
+    up(db) {
+      // The parents' own global rules: `allow` beats every list; `subdomains` = 1 covers the name
+      // and everything under it, 0 the exact name only. Names are stored normalized (lower-case
+      // ASCII/punycode, no trailing dot).
+      db.exec(`
+        CREATE TABLE custom_rules (
+          name       TEXT NOT NULL,
+          kind       TEXT NOT NULL CHECK (kind IN ('allow', 'block')),
+          subdomains INTEGER NOT NULL DEFAULT 1,
+          added_at   INTEGER NOT NULL,
+          PRIMARY KEY (name, kind)
+        );
+      `);
+    },
+  },
 ];

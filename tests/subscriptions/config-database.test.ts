@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors.js';
 import { openConfigDatabase } from '../../src/store/config-database.js';
 import { readUserVersion } from '../../src/store/migrations.js';
+import { configMigrations } from '../../src/store/config-migrations.js';
 import { useTempDir } from '../store/temp-dir.js';
 
 const dir = useTempDir('vigie-configdb-');
@@ -15,7 +16,7 @@ describe('openConfigDatabase', () => {
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
-      expect(readUserVersion(db)).toBe(1);
+      expect(readUserVersion(db)).toBe(configMigrations.length);
       const cols = (db.prepare('PRAGMA table_info(subscriptions)').all() as { name: string }[]).map((c) => c.name);
       expect(cols).toEqual(['id', 'url', 'category', 'enabled', 'added_at', 'etag', 'last_modified', 'last_refresh', 'last_success', 'last_error', 'entries']);
     } finally {

@@ -13,6 +13,9 @@
  * without creating a substring; each suffix then costs one probe sequence, and suffixes with a
  * label count that no rule has (usually the bare TLD) are not probed at all. At most 16,777,215 rules.
  */
+import { DOT, filterBit, FNV_OFFSET, FNV_PRIME, hashFilter, MAX_LABELS, type NameScan, scanSuffixes, Table, tableSize } from './domain-table.js';
+
+export { NameScan } from './domain-table.js';
 
 /** A rule that matched a name. */
 export interface DomainMatch {
@@ -37,8 +40,34 @@ export interface DomainSet {
   matchRule(name: string): DomainMatch | null;
   /** Every rule covering `name`, most specific first (for explanations). */
   matchAll(name: string): DomainMatch[];
+  /**
+   * The most specific rule covering the name held by `scan` whose start is before `before`
+   * (pass Infinity for any), as a rule id, or -1; sets {@link DomainSet.lastMatchStart}. Lets a
+   * caller hash a name once and probe many sets (see {@link NameScan}). Allocates nothing.
+   */
+  matchScan(scan: NameScan, before: number): number;
+  /** Calls `fn` with every rule and its id, in insertion order (to merge small sets; allocates). */
+  forEachRule(fn: (rule: string, ruleId: number) => void): void;
+  /** True for a set built with `exact: true`: a rule matches only the very same name. */
+  readonly exact: boolean;
   /** Approximate bytes held (typed arrays only; the object overhead is a few hundred bytes). */
   bytes(): number;
+}
+
+/**
+ * The typed arrays of a built set: what a worker thread transfers (zero copy) and
+ * {@link domainSetFromParts} wraps. Views may be shorter than their ArrayBuffer.
+ */
+export interface DomainSetParts {
+  readonly count: number;
+  readonly blob: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly slots: Int32Array;
+  /** null when every rule id equals its index. */
+  readonly ruleIds: Int32Array | null;
+  /** [k] = 1 when some rule has k labels. */
+  readonly labelCounts: Uint8Array;
+  readonly exact: boolean;
 }
 
 /** Collects rules, then freezes them into a {@link DomainSet}. Single use: `add` after `build` throws. */
@@ -51,124 +80,25 @@ export interface DomainSetBuilder {
    * @returns true when the rule was new.
    */
   add(domain: string, ruleId: number): boolean;
+  /**
+   * {@link DomainSetBuilder.add} for the bytes `bytes[start, end)`, which the caller has checked
+   * are a lower-case ASCII name (the list parser's path: no string per rule).
+   */
+  addBytes(bytes: Uint8Array, start: number, end: number, ruleId: number): boolean;
   /** Trims the arrays to size and returns the finished set. */
   build(): DomainSet;
+  /** Like {@link DomainSetBuilder.build} but returns the raw arrays (to transfer from a worker). */
+  buildParts(): DomainSetParts;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-const DOT = 46;
 const MAX_RULES = 0xffffff; // the slot keeps 24 bits of rule index
 const GROW_LOAD = 0.7;
 const FINAL_LOAD = 0.6;
 
-/** murmur3 fmix32: spreads FNV's weak high bits before they pick a slot. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** Slot for a mixed hash in a table of `cap` slots (multiply-shift: no power-of-two size needed). */
-function home(f: number, cap: number): number {
-  return Math.floor(((f >>> 6) * cap) / 67108864); // (f >>> 6) < 2^26, cap < 2^27: exact in a double
-}
-
-function tableSize(rules: number, load: number): number {
-  return Math.max(8, Math.ceil(rules / load) + 1);
-}
-
-/** The storage both the builder and the set share; probing lives here once. */
-class Table {
-  constructor(
-    public blob: Uint8Array,
-    public offsets: Uint32Array,
-    public count: number,
-    public slots: Int32Array,
-  ) {}
-
-  /** Index of the rule equal to name[start, end) with raw hash `h`, or -1. */
-  find(name: string, start: number, end: number, h: number): number {
-    const { slots, offsets, blob } = this;
-    const cap = slots.length;
-    const f = fmix(h);
-    const tag = f & 0xff;
-    const len = end - start;
-    let i = home(f, cap);
-    for (;;) {
-      const slot = slots[i] as number;
-      if (slot === 0) return -1;
-      if (slot >>> 24 === tag) {
-        const e = (slot & 0xffffff) - 1;
-        const o = offsets[e] as number;
-        if ((offsets[e + 1] as number) - o === len) {
-          let k = 0;
-          while (k < len && blob[o + k] === name.charCodeAt(start + k)) k++;
-          if (k === len) return e;
-        }
-      }
-      if (++i === cap) i = 0;
-    }
-  }
-
-  /** Puts rule `e` (hash `h`) into the first free slot of its probe sequence. */
-  place(e: number, h: number): void {
-    const { slots } = this;
-    const cap = slots.length;
-    const f = fmix(h);
-    let i = home(f, cap);
-    while (slots[i] !== 0) if (++i === cap) i = 0;
-    slots[i] = ((f & 0xff) << 24) | (e + 1);
-  }
-
-  /** Rebuilds the slots at `cap` from the rules' saved raw hashes. */
-  rehash(cap: number, hashes: Int32Array): void {
-    this.slots = new Int32Array(cap);
-    for (let e = 0; e < this.count; e++) this.place(e, hashes[e] as number);
-  }
-}
-
-/** Most labels a name can have (253 characters, one-character labels). */
-const MAX_LABELS = 127;
-
-/**
- * Finds every rule covering `name` in one right-to-left pass (at each label boundary the running
- * hash is the suffix's hash). Writes (rule index, suffix start) pairs to `hits`, least specific
- * first, and returns how many rules matched. Suffixes with a label count no rule has are not
- * probed (so `com` costs nothing when no rule is a bare TLD).
- */
-function scanSuffixes(table: Table, labelCounts: Uint8Array, name: string, hits: Int32Array): number {
-  const n = name.length;
-  let count = 0;
-  let labels = 1;
-  let h = FNV_OFFSET;
-  for (let i = n - 1; i >= 0; i--) {
-    const c = name.charCodeAt(i);
-    if (c === DOT) {
-      if (i + 1 < n && labels <= MAX_LABELS && labelCounts[labels] === 1 && count < MAX_LABELS) {
-        const e = table.find(name, i + 1, n, h);
-        if (e >= 0) {
-          hits[2 * count] = e;
-          hits[2 * count++ + 1] = i + 1;
-        }
-      }
-      labels++;
-    }
-    h = Math.imul(h ^ c, FNV_PRIME);
-  }
-  if (n > 0 && labels <= MAX_LABELS && labelCounts[labels] === 1 && count < MAX_LABELS) {
-    const e = table.find(name, 0, n, h);
-    if (e >= 0) {
-      hits[2 * count] = e;
-      hits[2 * count++ + 1] = 0;
-    }
-  }
-  return count;
-}
-
-function freeze(table: Table, ruleIds: Int32Array | null, labelCounts: Uint8Array): DomainSet {
+/** Wraps built (or transferred) arrays as a {@link DomainSet}; the arrays must not change after. */
+export function domainSetFromParts(parts: DomainSetParts): DomainSet {
+  const table = new Table(parts.blob, parts.offsets, parts.count, parts.slots);
+  const { ruleIds, labelCounts, exact } = parts;
   const idOf = (e: number): number => (ruleIds === null ? e : (ruleIds[e] as number));
   const hits = new Int32Array(2 * MAX_LABELS); // reused by every lookup: nothing allocated on a miss
   const matchAt = (name: string, k: number): DomainMatch => ({
@@ -176,27 +106,56 @@ function freeze(table: Table, ruleIds: Int32Array | null, labelCounts: Uint8Arra
     rule: name.slice(hits[2 * k + 1]),
   });
   let lastMatchStart = 0;
+  const filter = hashFilter(table);
+  const bits = filter?.bits ?? new Uint32Array(1).fill(-1 >>> 0);
+  const mask = filter?.mask ?? 0;
   return {
     size: table.count,
+    exact,
     get lastMatchStart() {
       return lastMatchStart;
     },
     match(name) {
-      const count = scanSuffixes(table, labelCounts, name, hits);
+      const count = scanSuffixes(table, labelCounts, name, hits, exact);
       if (count === 0) return -1;
       lastMatchStart = hits[2 * count - 1] as number;
       return idOf(hits[2 * count - 2] as number);
     },
+    matchScan(scan, before) {
+      // Most specific first: the whole name is the last suffix; starts grow as k goes down.
+      const { starts, hashes, labels, name } = scan;
+      const last = exact ? scan.count - 1 : 0;
+      for (let k = scan.count - 1; k >= last && k >= 0; k--) {
+        const start = starts[k] as number;
+        if (start >= before) return -1;
+        if (labelCounts[labels[k] as number] !== 1) continue;
+        const h = hashes[k] as number;
+        const x = filterBit(h, mask);
+        if (((bits[x >>> 5] as number) & (1 << (x & 31))) === 0) continue;
+        const e = table.find(name, start, name.length, h);
+        if (e >= 0) {
+          lastMatchStart = start;
+          return idOf(e);
+        }
+      }
+      return -1;
+    },
     matchRule(name) {
-      const count = scanSuffixes(table, labelCounts, name, hits);
+      const count = scanSuffixes(table, labelCounts, name, hits, exact);
       return count === 0 ? null : matchAt(name, count - 1);
     },
     matchAll(name) {
       const all: DomainMatch[] = [];
-      for (let k = scanSuffixes(table, labelCounts, name, hits) - 1; k >= 0; k--) all.push(matchAt(name, k));
+      for (let k = scanSuffixes(table, labelCounts, name, hits, exact) - 1; k >= 0; k--) all.push(matchAt(name, k));
       return all;
     },
-    bytes: () => table.blob.byteLength + table.offsets.byteLength + table.slots.byteLength + (ruleIds?.byteLength ?? 0),
+    forEachRule(fn) {
+      const { blob, offsets } = table;
+      for (let e = 0; e < table.count; e++) {
+        fn(Buffer.from(blob.buffer, blob.byteOffset + (offsets[e] as number), (offsets[e + 1] as number) - (offsets[e] as number)).toString('latin1'), idOf(e));
+      }
+    },
+    bytes: () => table.blob.byteLength + table.offsets.byteLength + table.slots.byteLength + (ruleIds?.byteLength ?? 0) + bits.byteLength,
   };
 }
 
@@ -206,6 +165,8 @@ export interface DomainSetBuilderOptions {
   readonly expectedRules?: number;
   /** Expected total characters of those rules. */
   readonly expectedBytes?: number;
+  /** Rules match only the very same name, not its subdomains (custom "exact" entries). */
+  readonly exact?: boolean;
 }
 
 function grown<T extends Uint8Array | Uint32Array | Int32Array>(array: T, length: number): T {
@@ -223,9 +184,11 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
     0,
     new Int32Array(tableSize(expected, FINAL_LOAD)),
   );
-  let ruleIds = new Int32Array(expected);
-  // Raw hash per rule while building, so a resize never rehashes the names; dropped by build().
-  let hashes = new Int32Array(expected);
+  // Why no hash array: a rehash recomputes the hashes from the blob (rare: the size hint is the
+  // line count), which saves 4 bytes a rule at the peak. Ids are stored only once one differs
+  // from its index (compileList's never do).
+  let ruleIds: Int32Array | null = null;
+  let capacity = expected;
   const labelCounts = new Uint8Array(MAX_LABELS + 1); // [k] = 1 when some rule has k labels
   let built = false;
 
@@ -233,12 +196,56 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
     const { blob, count } = table;
     const end = (table.offsets[count] as number) + bytesNeeded;
     if (end > blob.length) table.blob = grown(blob, Math.max(blob.length * 2, end));
-    if (count + 1 >= ruleIds.length) {
-      ruleIds = grown(ruleIds, ruleIds.length * 2);
-      hashes = grown(hashes, ruleIds.length);
-      table.offsets = grown(table.offsets, ruleIds.length + 1);
+    if (count + 1 >= capacity) {
+      capacity *= 2;
+      if (ruleIds !== null) ruleIds = grown(ruleIds, capacity);
+      table.offsets = grown(table.offsets, capacity + 1);
     }
-    if (count + 1 > table.slots.length * GROW_LOAD) table.rehash(table.slots.length * 2, hashes);
+    if (count + 1 > table.slots.length * GROW_LOAD) table.rehash(table.slots.length * 2);
+  };
+
+  const setId = (e: number, ruleId: number): void => {
+    if (ruleIds === null) {
+      if (ruleId === e) return;
+      ruleIds = new Int32Array(capacity);
+      for (let k = 0; k < e; k++) ruleIds[k] = k;
+    }
+    ruleIds[e] = ruleId;
+  };
+
+  /** Appends a rule known to be new; returns the blob offset where the caller writes its bytes. */
+  const append = (n: number, h: number, labels: number, ruleId: number): number => {
+    if (table.count >= MAX_RULES) throw new RangeError(`more than ${MAX_RULES} rules`);
+    grow(n);
+    const e = table.count;
+    const start = table.offsets[e] as number;
+    table.offsets[e + 1] = start + n;
+    setId(e, ruleId);
+    table.count = e + 1;
+    table.place(e, h);
+    if (labels <= MAX_LABELS) labelCounts[labels] = 1;
+    return start;
+  };
+
+  const checkOpen = (n: number): void => {
+    if (built) throw new Error('DomainSetBuilder.add after build()');
+    if (n === 0 || n > 253) throw new RangeError(`rule length ${n} is outside 1-253`);
+  };
+
+  const buildParts = (): DomainSetParts => {
+    if (built) throw new Error('DomainSetBuilder.build called twice');
+    built = true;
+    const count = table.count;
+    // Why subarray, not slice: a copy would briefly double the blob; pages past the end that were
+    // never written are never resident (calloc'd), so the slack costs address space, not RSS.
+    const blob = table.blob.subarray(0, table.offsets[count]);
+    const offsets = table.offsets.subarray(0, count + 1);
+    // Why: a table much emptier than FINAL_LOAD wastes 4 bytes a slot; a fuller one slows misses.
+    const target = tableSize(count, FINAL_LOAD);
+    if (table.slots.length > target * 1.25 || table.slots.length < target) table.rehash(target);
+    const ids = ruleIds === null ? null : ruleIds.slice(0, count);
+    ruleIds = null; // a builder still referenced must not pin them
+    return { count, blob, offsets, slots: table.slots, ruleIds: ids, labelCounts, exact: opts.exact === true };
   };
 
   return {
@@ -246,9 +253,8 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
       return table.count;
     },
     add(domain, ruleId) {
-      if (built) throw new Error('DomainSetBuilder.add after build()');
       const n = domain.length;
-      if (n === 0 || n > 253) throw new RangeError(`rule length ${n} is outside 1-253`);
+      checkOpen(n);
       let h = FNV_OFFSET;
       let labels = 1;
       for (let i = n - 1; i >= 0; i--) {
@@ -258,33 +264,27 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
         h = Math.imul(h ^ c, FNV_PRIME);
       }
       if (table.find(domain, 0, n, h) >= 0) return false;
-      if (table.count >= MAX_RULES) throw new RangeError(`more than ${MAX_RULES} rules`);
-      grow(n);
-      const e = table.count;
-      const start = table.offsets[e] as number;
+      const start = append(n, h, labels, ruleId);
       for (let i = 0; i < n; i++) table.blob[start + i] = domain.charCodeAt(i);
-      table.offsets[e + 1] = start + n;
-      ruleIds[e] = ruleId;
-      hashes[e] = h;
-      table.count = e + 1;
-      table.place(e, h);
-      if (labels <= MAX_LABELS) labelCounts[labels] = 1;
       return true;
     },
-    build() {
-      if (built) throw new Error('DomainSetBuilder.build called twice');
-      built = true;
-      const count = table.count;
-      table.blob = table.blob.slice(0, table.offsets[count]);
-      table.offsets = table.offsets.slice(0, count + 1);
-      // Why: a table much emptier than FINAL_LOAD wastes 4 bytes a slot; a fuller one slows misses.
-      const target = tableSize(count, FINAL_LOAD);
-      if (table.slots.length > target * 1.25 || table.slots.length < target) table.rehash(target, hashes);
-      let identity = true;
-      for (let e = 0; e < count && identity; e++) identity = ruleIds[e] === e;
-      const ids = identity ? null : ruleIds.slice(0, count);
-      hashes = ruleIds = new Int32Array(0); // a builder still referenced must not pin them
-      return freeze(table, ids, labelCounts);
+    addBytes(bytes, from, to, ruleId) {
+      const n = to - from;
+      checkOpen(n);
+      let h = FNV_OFFSET;
+      let labels = 1;
+      for (let i = to - 1; i >= from; i--) {
+        const c = bytes[i] as number;
+        if (c === DOT) labels++;
+        h = Math.imul(h ^ c, FNV_PRIME);
+      }
+      if (table.findBytes(bytes, from, to, h) >= 0) return false;
+      const start = append(n, h, labels, ruleId);
+      const { blob } = table;
+      for (let i = 0; i < n; i++) blob[start + i] = bytes[from + i] as number; // no subarray per rule
+      return true;
     },
+    buildParts,
+    build: () => domainSetFromParts(buildParts()),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDomainSetBuilder, type DomainSet } from '../../src/blocklists/domain-set.js';
+import { createDomainSetBuilder, domainSetFromParts, NameScan, type DomainSet } from '../../src/blocklists/domain-set.js';
 
 function setOf(rules: string[]): DomainSet {
   const builder = createDomainSetBuilder();
@@ -153,7 +153,12 @@ describe('DomainSet against a reference Set', () => {
       const kind = i % 4;
       probes.push(kind === 0 ? rule : kind === 1 ? `${label()}.${rule}` : kind === 2 ? `x${rule}` : name());
     }
-    for (const probe of probes) expect(set.match(probe), probe).toBe(referenceMatch(reference, probe));
+    const scan = new NameScan();
+    for (const probe of probes) {
+      const expected = referenceMatch(reference, probe);
+      expect(set.match(probe), probe).toBe(expected);
+      expect(set.matchScan(scan.scan(probe), Infinity), probe).toBe(expected); // through the bit filter
+    }
   });
 
   it('uses far less memory than a Set<string> would', () => {
@@ -161,5 +166,34 @@ describe('DomainSet against a reference Set', () => {
     for (let i = 0; i < 100_000; i++) builder.add(`host${i}.example${i % 997}.com`, i);
     const set = builder.build();
     expect(set.bytes() / set.size).toBeLessThan(45);
+  });
+});
+
+describe('DomainSet.matchScan and exact sets', () => {
+  it('honours `before` (only rules at least that specific) and exact sets', () => {
+    const builder = createDomainSetBuilder();
+    ['a.com', 'b.a.com'].forEach((r, i) => builder.add(r, i));
+    const set = builder.build();
+    const scan = new NameScan().scan('x.b.a.com');
+    expect(set.matchScan(scan, Infinity)).toBe(1);
+    expect(set.lastMatchStart).toBe(2);
+    expect(set.matchScan(scan, 2)).toBe(-1);
+    const exact = createDomainSetBuilder({ exact: true });
+    exact.add('b.a.com', 7);
+    const exactSet = exact.build();
+    expect(exactSet.matchScan(scan, Infinity)).toBe(-1);
+    expect(exactSet.matchScan(new NameScan().scan('b.a.com'), Infinity)).toBe(7);
+    expect(exactSet.match('x.b.a.com')).toBe(-1);
+  });
+
+  it('wraps transferred parts and lists its rules', () => {
+    const builder = createDomainSetBuilder();
+    builder.addBytes(Buffer.from('0.0.0.0 coco.gg'), 8, 15, 0);
+    builder.add('x.org', 1);
+    const set = domainSetFromParts(structuredClone(builder.buildParts()));
+    expect(set.match('www.coco.gg')).toBe(0);
+    const rules: string[] = [];
+    set.forEachRule((r) => rules.push(r));
+    expect(rules).toEqual(['coco.gg', 'x.org']);
   });
 });

@@ -32,6 +32,8 @@ describe('parseDomainList: accepted lines', () => {
     ['hash inside a name is not a comment', 'a.com#b', []],
     ['empty text', '', []],
     ['BOM before the first line', '\uFEFFcoco.gg', ['coco.gg']],
+    ['wildcard means the name and its subdomains', '*.coco.gg', ['coco.gg']],
+    ['adblock rule', '||coco.gg^', ['coco.gg']],
   ])('%s', (_label, text, expected) => {
     expect(parseDomainList(text).domains).toEqual(expected);
   });
@@ -47,12 +49,12 @@ describe('parseDomainList: refused lines are issues with 1-based line numbers', 
     ['name of 254 characters', `${'a.'.repeat(125)}co.m`.padStart(254, 'a'), 1, /longer than 253|label longer/],
     ['invalid character', 'ok.com\n\nbad!name.com', 3, /invalid character "!"/],
     ['slash (a URL)', 'https://coco.gg/chat', 1, /invalid character/],
-    ['wildcard', '*.coco.gg', 1, /wildcards are not supported/],
+    ['wildcard inside a name', 'a.*.coco.gg', 1, /only supported as a leading/],
     ['bare IPv4 address', '1.2.3.4', 1, /IP address/],
     ['two names without an IP', 'a.com b.com', 1, /one domain a line/],
     ['hosts line with a bad name', '0.0.0.0 ok.com bad$.com', 1, /bad\$\.com.*invalid character/],
-    ['adblock rule', '||coco.gg^', 1, /invalid character/],
-    ['cosmetic filter', 'coco.gg##.ad', 1, /invalid character "#"/],
+    ['adblock rule with a path', '||coco.gg/chat^', 1, /only \|\|domain\^/],
+    ['cosmetic filter', 'coco.gg##.ad', 1, /cosmetic/],
     ['HTML', '<html><body>', 1, /invalid character/],
     ['bad IDN', 'xn--ü.com', 1, /internationalized/],
     ['over-long line', `${'a'.repeat(3000)}.com`, 1, /line longer than 2048/],
@@ -77,6 +79,7 @@ describe('parseDomainList: refused lines are issues with 1-based line numbers', 
 
   it('honours maxLineLength and caps the issues it keeps', () => {
     expect(parseDomainList('abcdef.com', { maxLineLength: 5 }).issues[0]?.message).toMatch(/longer than 5/);
+    expect(parseDomainList('@@||ok.com^\nx.com').allows).toEqual(['ok.com']);
     const junk = Array.from({ length: 50 }, () => 'bad!').join('\n');
     const result = parseDomainList(junk, { maxIssues: 10 });
     expect(result.issues).toHaveLength(10);

@@ -5,7 +5,13 @@
  */
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { loadCatalog, type LoadedCatalog } from './blocklists/load-catalog.js';
+import type Database from 'better-sqlite3';
+import { loadBlocklist } from './blocklists/load-blocklist.js';
+import type { LoadedCatalog } from './blocklists/load-catalog.js';
+import { subscriptionListsDir, watchListsChanged, type ListsChangedWatcher } from './blocklists/subscriptions/list-files.js';
+import { createRefresher, type Refresher } from './blocklists/subscriptions/refresher.js';
+import { createSubscriptionStore } from './blocklists/subscriptions/subscription-store.js';
+import { CONFIG_DB_FILE, openConfigDatabase } from './store/config-database.js';
 import type { Logger } from './log.js';
 import { createCidrMatcher } from './net/cidr-matcher.js';
 import { createPolicyHolder, type PolicyHolder } from './policy/snapshot.js';
@@ -46,13 +52,21 @@ export interface RunningVigie {
   readonly policy: PolicyHolder;
   readonly upstream: UpstreamClient;
   readonly blockedLog: BlockedLog;
+  /** The lists as last loaded (replaced on every reload). */
   readonly catalog: LoadedCatalog;
+  /** Reloads every list and custom rule and swaps the policy (what a change to the stamp does). */
+  reloadLists(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Loads the lists the config names (catalog + extra files). */
-export function loadLists(config: Config): Promise<LoadedCatalog> {
-  return loadCatalog(config.listsDir, { extraLists: config.extraLists.map((path) => ({ path })) });
+/** Opens config.db, or returns null (logged) when it cannot be read: DNS filtering goes on. */
+function openSettings(config: Config, log: Logger): Database.Database | null {
+  try {
+    return openConfigDatabase({ file: join(config.dataDir, CONFIG_DB_FILE), logger: log.child({ module: 'config-db' }) });
+  } catch (err) {
+    log.error({ err }, 'config.db cannot be opened: subscriptions and custom rules are not applied; the shipped lists still are');
+    return null;
+  }
 }
 
 /** Starts every service; rejects (after undoing what started) if one fails. */
@@ -63,10 +77,36 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   // At most BLOCKED_ROWS_PER_FLUSH rows a second reach the disk: a flood of blocked queries (a
   // script, a retry loop) cannot stall the event loop or wear out an SD card; excess is counted.
   const blockedLog = createBlockedLog({ db, clock, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
+  const configDb = openSettings(config, log);
   try {
-    const catalog = await loadLists(config);
+    let catalog = await loadBlocklist(config, configDb);
     reportLists(catalog, log);
     const policy = createPolicyHolder({ matcher: catalog.blocklist, blockMode: config.blockMode, builtAt: clock() });
+    // Build then swap; one reload at a time, and a change during a reload triggers one more.
+    let reloading: Promise<void> | null = null;
+    let again = false;
+    const reloadLists = async (): Promise<void> => {
+      if (reloading) {
+        again = true;
+        return reloading;
+      }
+      reloading = (async () => {
+        do {
+          again = false;
+          try {
+            const next = await loadBlocklist(config, configDb);
+            policy.swap({ matcher: next.blocklist, blockMode: config.blockMode, builtAt: clock() });
+            catalog = next;
+            reportLists(next, log);
+          } catch (err) {
+            log.error({ err }, 'reloading the lists failed: the previous lists stay in force');
+          }
+        } while (again);
+      })().finally(() => {
+        reloading = null;
+      });
+      return reloading;
+    };
     const counters = createCounters();
     const cache = createAnswerCache({ ...config.cache, clock });
     const upstream = createUpstreamClient({
@@ -114,6 +154,12 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       throw err;
     });
     blockedLog.start();
+    // `vigie lists` / `vigie rules` (and the refresher below) touch a stamp file: reload within ~2 s.
+    const watcher: ListsChangedWatcher = watchListsChanged({ dataDir: config.dataDir, onChange: reloadLists, onError: (err) => log.warn({ err }, 'cannot watch the lists stamp') });
+    const refresher: Refresher | null = configDb
+      ? createRefresher({ store: createSubscriptionStore({ db: configDb }), listsDir: subscriptionListsDir(config.dataDir), clock, onChange: () => void reloadLists(), logger: log.child({ module: 'refresher' }) })
+      : null;
+    refresher?.start();
     log.info({ listening: dns.addresses(), upstreams: upstream.health().map((h) => h.server) }, 'vigie is answering DNS');
     return {
       dns,
@@ -122,17 +168,25 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       policy,
       upstream,
       blockedLog,
-      catalog,
+      get catalog() {
+        return catalog;
+      },
+      reloadLists,
       async stop() {
+        watcher.stop();
+        await refresher?.stop();
         await dns.stop();
         upstream.close();
+        await reloading;
         blockedLog.stop();
         db.close();
+        configDb?.close();
       },
     };
   } catch (err) {
     blockedLog.stop();
     db.close();
+    configDb?.close();
     throw err;
   }
 }

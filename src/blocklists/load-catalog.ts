@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { createBlocklist, type Blocklist, type BlocklistSource } from './blocklist.js';
+import { createBlocklist, type Blocklist, type BlocklistList, type CustomRule } from './blocklist.js';
+import { compileList } from './list-compiler.js';
 import { parseDomainList, type ParseIssue } from './parse-domain-list.js';
 
 const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) });
@@ -84,6 +85,9 @@ export interface LoadCatalogOptions {
   readonly extraLists?: readonly ExtraList[];
   /** Which catalog entries to load: those on in this preset (default 'child'). */
   readonly preset?: Preset;
+  /** The parents' own entries (config.db): allow beats every list, block adds to them. */
+  readonly customAllow?: readonly CustomRule[];
+  readonly customBlock?: readonly CustomRule[];
 }
 
 async function readNeverBlock(listsDir: string): Promise<string[]> {
@@ -99,8 +103,9 @@ async function readNeverBlock(listsDir: string): Promise<string[]> {
  * Reads `listsDir/catalog.json` (validated with {@link catalogSchema}), the list files of the
  * entries that are on in `opts.preset` (default 'child'; entries with `file: null` are only
  * suggestions and are skipped), the optional never-block.txt (exact allow entries) and `extraLists`
- * (action 'sinkhole', always loaded). Bad lines become issues on their list; a missing file or an
- * invalid catalog rejects the promise.
+ * (action 'sinkhole', always loaded). Each list is compiled by {@link compileList}: large ones in a
+ * worker thread, one at a time, so the DNS thread never stalls. Bad lines become issues on their
+ * list; a missing catalog file or an invalid catalog rejects the promise.
  */
 export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {}): Promise<LoadedCatalog> {
   const catalogPath = join(listsDir, 'catalog.json');
@@ -109,20 +114,20 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
   const catalog = parsed.data;
 
   const lists: LoadedList[] = [];
-  const sources: BlocklistSource[] = [];
-  const add = (meta: Omit<BlocklistSource, 'domains'> & { file: string }, text: string): void => {
-    const { domains, issues } = parseDomainList(text);
-    lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: domains.length, issues });
-    sources.push({ id: meta.id, category: meta.category, action: meta.action, domains });
+  const compiled: BlocklistList[] = [];
+  const add = async (meta: Omit<BlocklistList, 'block' | 'allow'> & { file: string }): Promise<void> => {
+    const list = await compileList({ path: meta.file });
+    lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: list.stats.rules, issues: list.issues });
+    compiled.push({ id: meta.id, category: meta.category, action: meta.action, block: list.block, allow: list.allow });
   };
   for (const entry of entriesForPreset(catalog, opts.preset ?? 'child')) {
-    add(entry, await readFile(join(listsDir, entry.file), 'utf8'));
+    await add({ id: entry.id, category: entry.category, action: entry.action, file: join(listsDir, entry.file) });
   }
   for (const extra of opts.extraLists ?? []) {
     const file = resolve(extra.path);
-    const id = extra.id ?? basename(file, extname(file));
-    add({ id, category: extra.category ?? 'custom', action: 'sinkhole', file }, await readFile(file, 'utf8'));
+    await add({ id: extra.id ?? basename(file, extname(file)), category: extra.category ?? 'custom', action: 'sinkhole', file });
   }
   const neverBlock = await readNeverBlock(listsDir);
-  return { blocklist: createBlocklist(sources, neverBlock), lists, neverBlock, catalog };
+  const blocklist = createBlocklist(compiled, { neverBlock, customAllow: opts.customAllow ?? [], customBlock: opts.customBlock ?? [] });
+  return { blocklist, lists, neverBlock, catalog };
 }

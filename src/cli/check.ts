@@ -2,7 +2,10 @@
 import { domainToASCII } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { loadLists } from '../main.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBlocklist } from '../blocklists/load-blocklist.js';
+import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
 import { localZoneOf } from '../resolver/stages/local-names.js';
 
 /** The normalized form of a name typed by a person (case, trailing dot, IDN → punycode). */
@@ -24,18 +27,21 @@ export async function runCheck(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const catalog = await loadLists(config);
+  // Subscriptions and custom rules live in config.db; without one, only the shipped lists apply.
+  const dbFile = join(config.dataDir, CONFIG_DB_FILE);
+  const db = existsSync(dbFile) ? openConfigDatabase({ file: dbFile }) : null;
+  const catalog = await loadBlocklist(config, db).finally(() => db?.close());
   const matches = catalog.blocklist.explain(name);
   const allowed = catalog.blocklist.isAllowed(name);
   const local = localZoneOf(name) ?? null;
   const decision = matches[0] ?? null;
   const answer = decision === null ? (local ? `answered locally (${local})` : 'forwarded upstream') : decision.action === 'nxdomain' || config.blockMode === 'nxdomain' ? 'NXDOMAIN' : config.blockMode === 'refused' ? 'REFUSED' : '0.0.0.0 / ::';
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ name, blocked: decision !== null, answer, allowedByNeverBlock: allowed, localZone: local, matches })}\n`);
+    process.stdout.write(`${JSON.stringify({ name, blocked: decision !== null, answer, allowed, localZone: local, matches })}\n`);
     return 0;
   }
   if (decision === null) {
-    process.stdout.write(`${name}: not blocked — ${answer}${allowed ? ' (on the never-block list)' : ''}\n`);
+    process.stdout.write(`${name}: not blocked — ${answer}${allowed ? ' (never-block list or a custom allow rule)' : ''}\n`);
     return 0;
   }
   process.stdout.write(`${name}: BLOCKED — answer ${answer}\n`);

@@ -22,7 +22,8 @@ export async function startTestVigie(env: Record<string, string>, opts: { clock?
   });
   const vigie = await startVigie(config, { logger: pino({ level: 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
   const port = vigie.dns.addresses()[0]!.port;
-  return Object.assign(Object.create(null) as object, vigie, {
+  // Inherit from the running instance so getters (catalog after a reload) stay live.
+  return Object.assign(Object.create(vigie) as object, {
     port,
     dataDir,
     async close() {

@@ -33,8 +33,10 @@ import type { Clock } from './resolver/types.js';
 import { createBlockedLog, type BlockedLog } from './store/blocked-log.js';
 import { openDatabase } from './store/open-database.js';
 
-/** Blocked attempts kept per one-second flush; more are dropped and counted (stats().dropped). */
-export const BLOCKED_ROWS_PER_FLUSH = 5_000;
+/** How often buffered blocked attempts are written (one transaction each). */
+export const BLOCKED_FLUSH_MS = 200;
+/** Blocked attempts kept per flush (5,000 a second); more are dropped and counted (stats().dropped). */
+export const BLOCKED_ROWS_PER_FLUSH = 1_000;
 
 /** Name of the blocked-attempt database inside the data directory. */
 export const LOG_DB_FILE = 'logs.db';
@@ -74,9 +76,11 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   const clock = deps.clock ?? Date.now;
   const log = deps.logger;
   const db = openDatabase({ file: join(config.dataDir, LOG_DB_FILE), logger: log.child({ module: 'store' }), clock });
-  // At most BLOCKED_ROWS_PER_FLUSH rows a second reach the disk: a flood of blocked queries (a
-  // script, a retry loop) cannot stall the event loop or wear out an SD card; excess is counted.
-  const blockedLog = createBlockedLog({ db, clock, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
+  // Small, frequent transactions: a flush of n rows holds the event loop ~3.4 µs × n (measured),
+  // so 5 flushes a second of at most BLOCKED_ROWS_PER_FLUSH rows keep each stall near 3 ms. A flood
+  // of blocked queries (a script, a retry loop) cannot stall DNS or wear out an SD card: past
+  // 5,000 rows a second the rest are counted, not written.
+  const blockedLog = createBlockedLog({ db, clock, flushIntervalMs: BLOCKED_FLUSH_MS, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
   const configDb = openSettings(config, log);
   try {
     let catalog = await loadBlocklist(config, configDb);

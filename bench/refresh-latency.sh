@@ -22,7 +22,10 @@ while [ $# -gt 0 ]; do
 done
 LIST=$W/data/blocklist-1m.hosts; QUERIES=$W/data/queries/blocked-1m.txt
 [ -f "$LIST" ] && [ -f "$QUERIES" ] || { echo "refresh-latency.sh: run bash bench/run.sh first (generated data)" >&2; exit 2; }
-OUT=$W/results/refresh-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$OUT"; DATA=$OUT/vigie-data; mkdir -p "$DATA"
+OUT=$W/results/refresh-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$OUT"; DATA=$OUT/vigie-data; mkdir -p "$DATA/lists"
+# A copy whose mtime we bump before each stamp, so every reload really recompiles the 1M list
+# (unchanged files are reused from the previous load).
+cp "$LIST" "$OUT/list.hosts"; LIST=$OUT/list.hosts
 
 VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT=$PORT VIGIE_UPSTREAMS=udp://127.0.0.1:9 VIGIE_EXTRA_LISTS="$LIST" \
 VIGIE_DATA_DIR="$DATA" VIGIE_LOG_LEVEL=info VIGIE_RATE_LIMIT=0 VIGIE_ADMIN_HOST=127.0.0.1 \
@@ -45,7 +48,7 @@ run "$OUT/reload.log" &
 DNSPERF=$!
 for i in $(seq 1 "$RELOADS"); do
   sleep $(awk -v d="$DURATION" -v n="$RELOADS" 'BEGIN{print d/(n+1)}')
-  date +%s%3N > "$DATA/lists/.changed" 2>/dev/null || { mkdir -p "$DATA/lists"; date +%s%3N > "$DATA/lists/.changed"; }
+  touch "$LIST"; date +%s%3N > "$DATA/lists/.changed"
 done
 wait $DNSPERF
 sleep 3
@@ -61,3 +64,4 @@ read -r r50 r99 rmax <<< "$(latency "$OUT/reload.log")"
   echo "target: max DNS latency during a refresh < 20 ms -> $(awk -v m="$rmax" 'BEGIN{print (m<20)?"met":"missed"}')"
   echo "peak RSS (VmHWM) of Vigie: $(awk '/VmHWM/{printf "%.1f MB", $2/1024}' /proc/$VIGIE/status)"
 } | tee "$OUT/refresh-latency.md"
+rm -f "$OUT/list.hosts"

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import type Database from 'better-sqlite3';
 import { loadBlocklist } from './blocklists/load-blocklist.js';
-import type { LoadedCatalog } from './blocklists/load-catalog.js';
+import type { CompiledListCache, LoadedCatalog } from './blocklists/load-catalog.js';
 import { subscriptionListsDir, watchListsChanged, type ListsChangedWatcher } from './blocklists/subscriptions/list-files.js';
 import { createRefresher, type Refresher } from './blocklists/subscriptions/refresher.js';
 import { createSubscriptionStore } from './blocklists/subscriptions/subscription-store.js';
@@ -83,7 +83,9 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   const blockedLog = createBlockedLog({ db, clock, flushIntervalMs: BLOCKED_FLUSH_MS, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
   const configDb = openSettings(config, log);
   try {
-    let catalog = await loadBlocklist(config, configDb);
+    // Compiled lists are kept between reloads and reused while their file is unchanged.
+    const compiledCache: CompiledListCache = new Map();
+    let catalog = await loadBlocklist(config, configDb, compiledCache);
     reportLists(catalog, log);
     const policy = createPolicyHolder({ matcher: catalog.blocklist, blockMode: config.blockMode, builtAt: clock() });
     // Build then swap; one reload at a time, and a change during a reload triggers one more.
@@ -98,7 +100,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         do {
           again = false;
           try {
-            const next = await loadBlocklist(config, configDb);
+            const next = await loadBlocklist(config, configDb, compiledCache);
             policy.swap({ matcher: next.blocklist, blockMode: config.blockMode, builtAt: clock() });
             catalog = next;
             reportLists(next, log);

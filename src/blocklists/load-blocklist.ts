@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Config } from '../config.js';
 import { createCustomRulesStore } from './custom-rules.js';
-import { loadCatalog, type ExtraList, type LoadedCatalog } from './load-catalog.js';
+import { loadCatalog, type CompiledListCache, type ExtraList, type LoadedCatalog } from './load-catalog.js';
 import { lastGoodListPath, subscriptionListsDir } from './subscriptions/list-files.js';
 import { createSubscriptionStore } from './subscriptions/subscription-store.js';
 
@@ -20,9 +20,9 @@ export function subscriptionListId(id: string): string {
  * Loads and compiles every source. `configDb` may be null (config.db unreadable): the shipped
  * lists still load, so filtering never stops because the parents' settings could not be read.
  */
-export async function loadBlocklist(config: Config, configDb: Database.Database | null): Promise<LoadedCatalog> {
+export async function loadBlocklist(config: Config, configDb: Database.Database | null, compiledCache?: CompiledListCache): Promise<LoadedCatalog> {
   const extraLists: ExtraList[] = config.extraLists.map((path) => ({ path }));
-  if (configDb === null) return loadCatalog(config.listsDir, { extraLists });
+  if (configDb === null) return loadCatalog(config.listsDir, { extraLists, ...(compiledCache ? { compiledCache } : {}) });
   const listsDir = subscriptionListsDir(config.dataDir);
   for (const sub of createSubscriptionStore({ db: configDb }).list()) {
     const file = lastGoodListPath(listsDir, sub.id);
@@ -34,5 +34,6 @@ export async function loadBlocklist(config: Config, configDb: Database.Database 
     extraLists,
     customAllow: rules.filter((r) => r.kind === 'allow'),
     customBlock: rules.filter((r) => r.kind === 'block'),
+    ...(compiledCache ? { compiledCache } : {}),
   });
 }

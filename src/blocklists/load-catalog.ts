@@ -2,11 +2,11 @@
  * Loads the shipped lists/ directory (catalog.json, the list files, never-block.txt) plus any user
  * list files into one Blocklist.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { createBlocklist, type Blocklist, type BlocklistList, type CustomRule } from './blocklist.js';
-import { compileList } from './list-compiler.js';
+import { compileList, type CompiledList } from './list-compiler.js';
 import { parseDomainList, type ParseIssue } from './parse-domain-list.js';
 
 const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) });
@@ -88,7 +88,16 @@ export interface LoadCatalogOptions {
   /** The parents' own entries (config.db): allow beats every list, block adds to them. */
   readonly customAllow?: readonly CustomRule[];
   readonly customBlock?: readonly CustomRule[];
+  /**
+   * Compiled lists from the previous load, reused when a file's size and mtime did not change, so
+   * a reload for one new rule does not recompile (and briefly hold twice) a 1M-line list.
+   * Entries for files no longer loaded are dropped.
+   */
+  readonly compiledCache?: CompiledListCache;
 }
+
+/** File path → its compiled form and the stat it was compiled from. */
+export type CompiledListCache = Map<string, { readonly size: number; readonly mtimeMs: number; readonly list: CompiledList }>;
 
 async function readNeverBlock(listsDir: string): Promise<string[]> {
   try {
@@ -115,8 +124,19 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
 
   const lists: LoadedList[] = [];
   const compiled: BlocklistList[] = [];
+  const cache = opts.compiledCache;
+  const used = new Set<string>();
+  const compileCached = async (file: string): Promise<CompiledList> => {
+    used.add(file);
+    const st = await stat(file);
+    const hit = cache?.get(file);
+    if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.list;
+    const list = await compileList({ path: file });
+    cache?.set(file, { size: st.size, mtimeMs: st.mtimeMs, list });
+    return list;
+  };
   const add = async (meta: Omit<BlocklistList, 'block' | 'allow'> & { file: string }): Promise<void> => {
-    const list = await compileList({ path: meta.file });
+    const list = await compileCached(meta.file);
     lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: list.stats.rules, issues: list.issues });
     compiled.push({ id: meta.id, category: meta.category, action: meta.action, block: list.block, allow: list.allow });
   };
@@ -127,6 +147,7 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
     const file = resolve(extra.path);
     await add({ id: extra.id ?? basename(file, extname(file)), category: extra.category ?? 'custom', action: 'sinkhole', file });
   }
+  if (cache) for (const file of [...cache.keys()]) if (!used.has(file)) cache.delete(file);
   const neverBlock = await readNeverBlock(listsDir);
   const blocklist = createBlocklist(compiled, { neverBlock, customAllow: opts.customAllow ?? [], customBlock: opts.customBlock ?? [] });
   return { blocklist, lists, neverBlock, catalog };

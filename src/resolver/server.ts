@@ -145,13 +145,22 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
           }
           throw bindError(err, host, opts.port);
         }
-        udpSockets.push(udp);
-        // Port 0: let TCP use the port the kernel gave UDP so both answer on one number.
-        const port = opts.port === 0 ? udp.address().port : opts.port;
-        try {
-          tcpServers.push(await bindTcp(host, port));
-        } catch (err) {
-          throw bindError(err, host, port);
+        // Port 0: let TCP use the port the kernel gave UDP so both answer on one number. That
+        // number may already be taken for TCP; then try another pair (a few times).
+        for (let attempt = 0; ; attempt++) {
+          const port = opts.port === 0 ? udp.address().port : opts.port;
+          try {
+            tcpServers.push(await bindTcp(host, port));
+            udpSockets.push(udp);
+            break;
+          } catch (err) {
+            if (opts.port !== 0 || attempt >= 10 || (err as { code?: string }).code !== 'EADDRINUSE') {
+              udp.close();
+              throw bindError(err, host, port);
+            }
+            udp.close();
+            udp = await bindUdp(host);
+          }
         }
       }
     },

@@ -103,11 +103,11 @@ describe('vigie lists', () => {
     const r = await run(['update']);
     broken = false;
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/FAILED [0-9a-f]{12}: the download is an HTML page, not a list \(any previous copy is kept\)/);
+    expect(r.stdout).toMatch(/FAILED [0-9a-f]{12}: an HTML page, not a list \(a login or error page\?\) \(any previous copy is kept\)/);
     expect(json.map((s) => readFileSync(join(dataDir, 'lists', `${s.id}.txt`), 'utf8'))).toEqual(copies);
     expect(readFileSync(join(dataDir, 'lists', '.changed'), 'utf8')).toBe(stamp);
     const table = await run([]);
-    expect(table.stdout).toMatch(/\s2\s.*the download is an HTML page, not a list/);
+    expect(table.stdout).toMatch(/\s2\s.*an HTML page, not a list/);
   });
 
   it('remove by URL deletes the copy and touches the stamp', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { checkListBody } from '../../src/blocklists/subscriptions/check-list-body.js';
+import { checkListBody } from '../../src/blocklists/check-list-body.js';
 import { downloadList } from '../../src/blocklists/subscriptions/downloader.js';
 import { sendList, startListServer, type ListServer } from './list-server.js';
 
@@ -154,7 +154,7 @@ describe('checkListBody', () => {
   const enc = (s: string) => new TextEncoder().encode(s);
   it.each([
     ['', 'empty'],
-    [' \n\r\n\t', 'empty'],
+    [' \n\r\n\t', 'empty|no rule'],
     ['<!DOCTYPE html><p>hi', 'HTML'],
     ['\uFEFF  <HTML lang="en">', 'HTML'],
     [`# comment\n${'x'.repeat(200)}\n<HEAD>\n`, 'HTML'],

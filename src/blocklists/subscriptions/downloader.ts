@@ -2,7 +2,7 @@
  * Fetches one remote blocklist, defensively: the URL comes from a parent's typing and the body from
  * a server we do not control, and a bad download must never replace a good list (F4).
  */
-import { checkListBody } from './check-list-body.js';
+import { checkListBody } from '../check-list-body.js';
 
 /** Largest body accepted by default: 50 MiB (the biggest public lists are ~30 MB). */
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;

@@ -9,6 +9,7 @@
 # Usage: bash bench/run.sh [options]      (as root: apt-get, taskset and /proc of the servers)
 #   --quick            passed to run-peers.sh: 2 reps x 10 s instead of 3 x 12 s (about 10 min instead of 15)
 #   --no-malformed     skip the hostile-packet step
+#   --no-lists         skip the list steps (1M hosts load: time, RSS, stalls; latency during reloads)
 #   --malformed-only   only the hostile-packet step (needs the generated data from an earlier run)
 #   --with-extras      also run run-peers.sh's Node extras (memory comparison, dns2 malformed tests; npm install)
 #   -h | --help
@@ -37,6 +38,7 @@ GEN_CPU=${GEN_CPU:-0}
 die() { echo "bench/run.sh: $*" >&2; exit 2; }
 
 MALFORMED=1
+LISTS=1
 PEERS=1
 EXTRAS=0
 QUICK=0
@@ -45,7 +47,8 @@ PASS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-malformed) MALFORMED=0; shift ;;
-    --malformed-only) PEERS=0; shift ;;
+    --no-lists) LISTS=0; shift ;;
+    --malformed-only) PEERS=0; LISTS=0; shift ;;
     --with-extras) EXTRAS=1; shift ;;
     --quick) QUICK=1; PASS+=("$1"); shift ;;
     --list-size) [ $# -ge 2 ] || die "--list-size needs a value"; LIST_SIZE=$2; PASS+=("$1" "$2"); shift 2 ;;
@@ -134,6 +137,21 @@ if [ "$MALFORMED" = 1 ]; then
   mrc=${PIPESTATUS[0]}
   [ "$mrc" = 0 ] || echo "bench/run.sh: malformed-cpu.mjs exit $mrc (1 = a target missed or Vigie stopped answering; see above)" | tee -a "$LOG"
   RESULTS=$OUTP
+fi
+if [ "$LISTS" = 1 ]; then
+  # Issue #3: loading the 1M hosts list (time, peak RSS, event-loop stalls) and DNS latency while it
+  # is recompiled and swapped under a steady query load.
+  HOSTS="$BENCH_WORK/data/blocklist-1m.hosts"
+  if [ -f "$HOSTS" ]; then
+    OUTL=${RESULTS:-$BENCH_WORK/results/lists-$(date -u +%Y%m%dT%H%M%SZ)}; mkdir -p "$OUTL"
+    echo "== taskset -c $SRV_CPU node bench/list-load.mjs $HOSTS" | tee -a "$LOG"
+    taskset -c "$SRV_CPU" node "$REPO/bench/list-load.mjs" "$HOSTS" 2>&1 | tee "$OUTL/list-load.json" | tee -a "$LOG"
+    echo "== bash bench/refresh-latency.sh" | tee -a "$LOG"
+    BENCH_WORK="$BENCH_WORK" bash "$REPO/bench/refresh-latency.sh" 2>&1 | tee "$OUTL/refresh-latency.md" | tee -a "$LOG"
+    RESULTS=$OUTL
+  else
+    echo "bench/run.sh: $HOSTS missing (run the peer benchmark once); list measurements skipped" | tee -a "$LOG"
+  fi
 fi
 kill "$SAMPLER" 2>/dev/null
 [ -n "$RESULTS" ] && [ -d "$RESULTS" ] && cp "$LOADLOG" "$RESULTS/loadavg.log"

@@ -61,7 +61,10 @@ export class Table {
     }
   }
 
-  /** {@link Table.find} for bytes[start, end). */
+  /**
+   * {@link Table.find} for bytes[start, end). Deliberately a twin rather than one generic probe
+   * with a char accessor: both run per lookup or per rule, and each stays monomorphic this way.
+   */
   findBytes(bytes: Uint8Array, start: number, end: number, h: number): number {
     const { slots, offsets, blob } = this;
     const cap = slots.length;

@@ -25,32 +25,10 @@ export const NEEDS_FOLDING = 'needs case folding or IDN conversion';
  * @returns null when acceptable, {@link NEEDS_FOLDING} for upper-case or non-ASCII input, else the reason.
  */
 export function findDomainProblem(text: string, start: number, end: number): string | null {
-  const n = end - start;
-  if (n === 0) return 'empty name';
-  if (n > MAX_NAME_LENGTH) return `name longer than ${MAX_NAME_LENGTH} characters`;
-  let labelStart = start;
-  let labels = 0;
-  let digitsOnly = true;
-  for (let i = start; i <= end; i++) {
-    const c = i < end ? text.charCodeAt(i) : DOT;
-    if (c === DOT) {
-      const len = i - labelStart;
-      if (len === 0) return 'empty label (two dots in a row, or a leading dot)';
-      if (len > MAX_LABEL_LENGTH) return `label longer than ${MAX_LABEL_LENGTH} characters`;
-      labels++;
-      labelStart = i + 1;
-      if (i < end) digitsOnly = true;
-    } else if ((c >= 97 && c <= 122) || c === 45 || c === 95) {
-      digitsOnly = false;
-    } else if (c < 48 || c > 57) {
-      if ((c >= 65 && c <= 90) || c > 127) return NEEDS_FOLDING;
-      if (c === 42) return 'a wildcard is only supported as a leading "*." (it covers every subdomain)';
-      return `invalid character ${JSON.stringify(String.fromCharCode(c))}`;
-    }
-  }
-  if (labels < 2) return 'single-label name: it would block a whole top-level domain';
-  if (digitsOnly) return 'an IP address, not a domain name';
-  return null;
+  // One set of rules, kept in findDomainProblemBytes: non-ASCII input must be folded first anyway,
+  // and ASCII text maps 1:1 to bytes.
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 127) return NEEDS_FOLDING;
+  return findDomainProblemBytes(Buffer.from(text.slice(start, end), 'latin1'), 0, end - start);
 }
 
 /**

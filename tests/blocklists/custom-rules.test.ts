@@ -57,3 +57,22 @@ describe('vigie rules', () => {
     expect(cli(['block', 'not a name']).status).toBe(2);
   });
 });
+
+describe('vigie check with custom rules', () => {
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_UPSTREAMS: '127.0.0.1:9' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+
+  it('names the custom rule that blocks a name, and an allow rule that frees a listed one', () => {
+    expect(run(['rules', 'block', 'homework-chat.example']).status).toBe(0);
+    expect(run(['rules', 'allow', 'coco.gg', '--exact']).status).toBe(0);
+    const blocked = JSON.parse(run(['check', 'www.homework-chat.example', '--json']).stdout);
+    expect(blocked).toMatchObject({ blocked: true, matches: [{ rule: 'homework-chat.example', category: 'custom' }] });
+    const freed = JSON.parse(run(['check', 'coco.gg', '--json']).stdout);
+    expect(freed).toMatchObject({ blocked: false, allowed: true, matches: [] });
+    expect(JSON.parse(run(['check', 'www.coco.gg', '--json']).stdout)).toMatchObject({ blocked: true });
+  });
+});

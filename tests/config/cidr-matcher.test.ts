@@ -48,8 +48,8 @@ describe('createCidrMatcher', () => {
     [['10.0.0.0/8'], '::ffff:11.0.0.1', false],
     [['10.0.0.0/8'], '0:0:0:0:0:ffff:10.1.2.3', true],
     [['127.0.0.0/8'], '::ffff:127.0.0.1', true],
-    [['::ffff:0:0/96'], '::ffff:8.8.8.8', true],
-    [['::ffff:0:0/96'], '8.8.8.8', false],
+    [['::ffff:0:0/96'], '::ffff:192.0.2.8', true],
+    [['::ffff:0:0/96'], '192.0.2.8', false],
     [['10.0.0.0/8'], '::10.0.0.1', false], // IPv4-compatible is not mapped
     // families do not mix
     [['0.0.0.0/0'], '::1', false],
@@ -74,7 +74,7 @@ describe('createCidrMatcher', () => {
     for (const ip of ['127.0.0.1', '::1', '10.1.1.1', '172.20.0.1', '192.168.0.10', '169.254.1.1', 'fe80::abcd', 'fd00::1', '::ffff:192.168.1.5']) {
       expect(allowed(ip), ip).toBe(true);
     }
-    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:4860::8888', '::ffff:8.8.8.8', '::']) {
+    for (const ip of ['192.0.2.8', '172.32.0.1', '2001:db8::8888', '::ffff:192.0.2.8', '::']) {
       expect(allowed(ip), ip).toBe(false);
     }
   });

@@ -68,7 +68,7 @@ describe('each environment variable', () => {
     ['VIGIE_DNS_PORT', '0', (c) => c.dns.port, 0],
     ['VIGIE_ADMIN_HOST', '::1', (c) => c.admin.host, '::1'],
     ['VIGIE_ADMIN_PORT', '9090', (c) => c.admin.port, 9090],
-    ['VIGIE_UPSTREAMS', 'tcp://8.8.8.8:53', (c) => c.upstreams, [{ transport: 'tcp', host: '8.8.8.8', port: 53 }]],
+    ['VIGIE_UPSTREAMS', 'tcp://192.0.2.8:53', (c) => c.upstreams, [{ transport: 'tcp', host: '192.0.2.8', port: 53 }]],
     ['VIGIE_DATA_DIR', 'var/db', (c) => c.dataDir, '/srv/vigie/var/db'],
     ['VIGIE_DATA_DIR', '/var/lib/vigie', (c) => c.dataDir, '/var/lib/vigie'],
     ['VIGIE_LISTS_DIR', 'my-lists', (c) => c.listsDir, '/srv/vigie/my-lists'],
@@ -135,9 +135,9 @@ describe('bad values name the variable', () => {
     ['VIGIE_DNS_PORT', '1e3', /^VIGIE_DNS_PORT: .*\(got "1e3"\)/],
     ['VIGIE_ADMIN_HOST', 'admin.lan', /^VIGIE_ADMIN_HOST: must be an IP address literal/],
     ['VIGIE_ADMIN_PORT', 'http', /^VIGIE_ADMIN_PORT: must be an integer from 0 to 65535/],
-    ['VIGIE_UPSTREAMS', '1.1.1.1, dns.google', /^VIGIE_UPSTREAMS item 2: "dns.google" is not an IP address/],
-    ['VIGIE_UPSTREAMS', 'https://1.1.1.1', /^VIGIE_UPSTREAMS item 1: unsupported transport "https:\/\/"/],
-    ['VIGIE_UPSTREAMS', '1.1.1.1:99999', /^VIGIE_UPSTREAMS item 1: port "99999" must be an integer from 1 to 65535/],
+    ['VIGIE_UPSTREAMS', '192.0.2.1, dns.example', /^VIGIE_UPSTREAMS item 2: "dns.example" is not an IP address/],
+    ['VIGIE_UPSTREAMS', 'https://192.0.2.1', /^VIGIE_UPSTREAMS item 1: unsupported transport "https:\/\/"/],
+    ['VIGIE_UPSTREAMS', '192.0.2.1:99999', /^VIGIE_UPSTREAMS item 1: port "99999" must be an integer from 1 to 65535/],
     ['VIGIE_TZ', 'Mars/Olympus', /^VIGIE_TZ: must be an IANA time zone .*"Mars\/Olympus"/],
     ['VIGIE_LOG_LEVEL', 'verbose', /^VIGIE_LOG_LEVEL: .*"verbose"/],
     ['VIGIE_BLOCK_MODE', '0.0.0.0', /^VIGIE_BLOCK_MODE: .*"0.0.0.0"/],
@@ -175,7 +175,7 @@ describe('bad values name the variable', () => {
     const err = (() => {
       try {
         load({
-          VIGIE_DNS_PORT: '12abc', VIGIE_ADMIN_PORT: '70000', VIGIE_UPSTREAMS: 'example.com,1.1.1.1:0',
+          VIGIE_DNS_PORT: '12abc', VIGIE_ADMIN_PORT: '70000', VIGIE_UPSTREAMS: 'example.com,192.0.2.1:0',
           VIGIE_TZ: 'Nowhere/Town', VIGIE_LOG_LEVEL: 'loud', VIGIE_RATE_LIMIT: '-1', VIGIE_ALLOWED_CLIENTS: '10/8',
         });
       } catch (e) {
@@ -206,9 +206,9 @@ dns:
   hosts: [127.0.0.1]
   port: 5300
 upstreams:
-  - tcp://9.9.9.9
+  - tcp://192.0.2.9
   - "[::1]:5353"
-  - { host: 8.8.8.8 }
+  - { host: 192.0.2.8 }
   - { transport: tcp, host: "2001:db8::1", port: 853 }
 tz: Europe/Paris
 cache:
@@ -225,7 +225,7 @@ dataDir:
     ['YAML', 'vigie.yaml', yaml],
     ['JSON', 'vigie.json', JSON.stringify({
       dns: { hosts: ['127.0.0.1'], port: 5300 },
-      upstreams: ['tcp://9.9.9.9', '[::1]:5353', { host: '8.8.8.8' }, { transport: 'tcp', host: '2001:db8::1', port: 853 }],
+      upstreams: ['tcp://192.0.2.9', '[::1]:5353', { host: '192.0.2.8' }, { transport: 'tcp', host: '2001:db8::1', port: 853 }],
       tz: 'Europe/Paris', cache: { maxEntries: 500, maxTtl: 600 }, limits: { rateLimitQps: 50 }, logLevel: 'warn',
       extraLists: ['extra.txt'], dataDir: null,
     })],
@@ -234,9 +234,9 @@ dataDir:
     const fromFile = load({ VIGIE_CONFIG: path });
     expect(fromFile.dns).toEqual({ hosts: ['127.0.0.1'], port: 5300 });
     expect(fromFile.upstreams).toEqual([
-      { transport: 'tcp', host: '9.9.9.9', port: 53 },
+      { transport: 'tcp', host: '192.0.2.9', port: 53 },
       { transport: 'udp', host: '::1', port: 5353 },
-      { transport: 'udp', host: '8.8.8.8', port: 53 },
+      { transport: 'udp', host: '192.0.2.8', port: 53 },
       { transport: 'tcp', host: '2001:db8::1', port: 853 },
     ]);
     expect(fromFile.cache).toMatchObject({ maxEntries: 500, maxTtl: 600, minTtl: 0 });
@@ -245,10 +245,10 @@ dataDir:
     expect(fromFile.extraLists).toEqual(['/srv/vigie/extra.txt']);
     expect(fromFile.dataDir).toBe('/srv/vigie/data'); // empty key = default
 
-    const merged = load({ VIGIE_CONFIG: path, VIGIE_DNS_PORT: '0', VIGIE_CACHE_MAX_TTL: '60', VIGIE_UPSTREAMS: '1.1.1.1' });
+    const merged = load({ VIGIE_CONFIG: path, VIGIE_DNS_PORT: '0', VIGIE_CACHE_MAX_TTL: '60', VIGIE_UPSTREAMS: '192.0.2.1' });
     expect(merged.dns).toEqual({ hosts: ['127.0.0.1'], port: 0 });
     expect(merged.cache).toMatchObject({ maxEntries: 500, maxTtl: 60 });
-    expect(merged.upstreams).toEqual([{ transport: 'udp', host: '1.1.1.1', port: 53 }]);
+    expect(merged.upstreams).toEqual([{ transport: 'udp', host: '192.0.2.1', port: 53 }]);
     expect(merged.tz).toBe('Europe/Paris');
   });
 
@@ -271,14 +271,14 @@ dataDir:
   });
 
   it('reports bad file values by key and file, together with env problems', () => {
-    const path = write('bad.yaml', 'dns:\n  port: "53"\nupstreams: [5, {host: x}, dns.google]\ncache: 3\ntz: Atlantis\nadmin: { port: 8080, host: 1.2.3.4 }\n');
+    const path = write('bad.yaml', 'dns:\n  port: "53"\nupstreams: [5, {host: x}, dns.example]\ncache: 3\ntz: Atlantis\nadmin: { port: 8080, host: 1.2.3.4 }\n');
     expect(problemsOf({ VIGIE_CONFIG: path, VIGIE_LOG_LEVEL: 'loud', VIGIE_ADMIN_PORT: '99999' })).toEqual([
       `cache in ${path}: must be a mapping of settings, not number 3`,
       `dns.port in ${path}: must be an integer from 0 to 65535 (got "53")`,
       `VIGIE_ADMIN_PORT: must be an integer from 0 to 65535 (got 99999)`,
       `upstreams[0] in ${path}: must be an upstream such as "udp://1.2.3.4:53" or {transport, host, port}, not number 5`,
       `upstreams[1].host in ${path}: must be an IP address literal such as 0.0.0.0 or :: (got "x")`,
-      `upstreams[2] in ${path}: "dns.google" is not an IP address (upstreams must be IP literals, not names)`,
+      `upstreams[2] in ${path}: "dns.example" is not an IP address (upstreams must be IP literals, not names)`,
       `tz in ${path}: must be an IANA time zone such as Europe/Paris (got "Atlantis")`,
       'VIGIE_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);

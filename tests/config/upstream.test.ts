@@ -15,17 +15,17 @@ describe('parseUpstream', () => {
     ['::1', 'udp', '::1', 53],
     ['2606:4700:4700::1111', 'udp', '2606:4700:4700::1111', 53],
     ['tcp://::1', 'tcp', '::1', 53],
-    ['  9.9.9.9:53  ', 'udp', '9.9.9.9', 53],
+    ['  192.0.2.9:53  ', 'udp', '192.0.2.9', 53],
     ['udp://1.2.3.4:53/', 'udp', '1.2.3.4', 53],
   ] as const)('%j → %s %s %d', (text, transport, host, port) => {
     expect(parseUpstream(text)).toEqual({ ok: true, value: { transport, host, port } });
   });
 
   it.each([
-    ['dns.google', /not an IP address/],
+    ['dns.example', /not an IP address/],
     ['udp://one.one.one.one:53', /not an IP address/],
-    ['https://1.1.1.1/dns-query', /unsupported transport "https:\/\/"/],
-    ['tls://1.1.1.1', /unsupported transport/],
+    ['https://192.0.2.1/dns-query', /unsupported transport "https:\/\/"/],
+    ['tls://192.0.2.1', /unsupported transport/],
     ['1.2.3.4:0', /port "0" must be an integer from 1 to 65535/],
     ['1.2.3.4:65536', /port "65536"/],
     ['1.2.3.4:53abc', /port "53abc"/],

@@ -76,7 +76,7 @@ describe('vigie check', () => {
 
 describe('configuration errors', () => {
   it('prints every problem at once and exits 1', () => {
-    const r = run(['serve'], { VIGIE_DNS_PORT: '99999', VIGIE_BLOCK_MODE: 'maybe', VIGIE_UPSTREAMS: 'dns.google' });
+    const r = run(['serve'], { VIGIE_DNS_PORT: '99999', VIGIE_BLOCK_MODE: 'maybe', VIGIE_UPSTREAMS: 'dns.example' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('3 problems');
     for (const v of ['VIGIE_DNS_PORT', 'VIGIE_BLOCK_MODE', 'VIGIE_UPSTREAMS']) expect(r.stderr).toContain(v);

@@ -5,7 +5,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createDomainSetBuilder, type DomainSetBuilder, type DomainSetParts } from './domain-set.js';
-import { createListParser, type ListParser, type ListStats, type ParseIssue, type ParseListOptions } from './parse-list.js';
+import { feedInChunks, type ListParser, type ListStats, type ParseIssue, type ParseListOptions } from './list-parser.js';
+import { createListParser } from './parse-list.js';
 
 /** Where a list comes from: a file path, or a body already in memory (a download). */
 export type ListSource = { readonly path: string } | { readonly bytes: Uint8Array };
@@ -47,16 +48,12 @@ function compileFile(path: string, opts: ParseListOptions): CompiledParts {
     for (let pos = 0, n; (n = readSync(fd, buf, 0, CHUNK, pos)) > 0; pos += n) lines += countLines(buf, n);
     // Why expectedBytes = size: untouched pages of an over-sized array are never resident.
     const { parser, block, allow } = makeParser(opts, lines, Math.max(256, size));
-    let kept = 0;
-    for (let pos = 0; !parser.done; ) {
-      const n = readSync(fd, buf, kept, CHUNK - kept, pos);
+    let pos = 0;
+    feedInChunks(parser, buf, (into, offset, length) => {
+      const n = readSync(fd, into, offset, length, pos);
       pos += n;
-      const end = kept + n;
-      const consumed = parser.feed(buf, end, n === 0);
-      if (n === 0) break;
-      buf.copyWithin(0, consumed, end);
-      kept = end - consumed;
-    }
+      return n;
+    });
     return { block: block.buildParts(), allow: allow.buildParts(), ...parser.finish() };
   } finally {
     closeSync(fd);

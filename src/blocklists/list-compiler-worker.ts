@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRules, type ListSource } from './compile-rules.js';
 import type { DomainSetParts } from './domain-set.js';
-import type { ParseListOptions } from './parse-list.js';
+import type { ParseListOptions } from './list-parser.js';
 
 /** What compileList posts to this worker. */
 export interface CompileRequest {

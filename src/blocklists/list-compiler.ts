@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { compileRules, type CompiledParts, type ListSource } from './compile-rules.js';
 import { domainSetFromParts, type DomainSet } from './domain-set.js';
-import type { ListStats, ParseIssue, ParseListOptions } from './parse-list.js';
+import type { ListStats, ParseIssue, ParseListOptions } from './list-parser.js';
 import type { CompileRequest } from './list-compiler-worker.js';
 
 export type { ListSource } from './compile-rules.js';

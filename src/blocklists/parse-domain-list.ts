@@ -3,9 +3,10 @@
  * strings: the curated lists, never-block.txt, tests. Large lists go through compileList instead,
  * which never makes a string per rule.
  */
-import { parseList, type ListFormat, type ParseIssue, type ParseListOptions } from './parse-list.js';
+import type { ListFormat, ParseIssue, ParseListOptions } from './list-parser.js';
+import { parseList } from './parse-list.js';
 
-export type { ParseIssue } from './parse-list.js';
+export type { ParseIssue } from './list-parser.js';
 
 /** Limits for {@link parseDomainList}. */
 export type ParseDomainListOptions = Pick<ParseListOptions, 'maxLineLength' | 'maxIssues'>;

@@ -6,12 +6,11 @@
  */
 import { Rcode } from '../dns/constants.js';
 import { buildQueryFromQuestion } from '../dns/message-builder.js';
-import { readPlainName } from '../dns/name-codec.js';
 import { stripOpt, type ParsedReply } from '../dns/reply-reader.js';
 import type { ResolverCounters } from './counters.js';
 import { UpstreamError } from './upstream-error.js';
 import { canonicalHost, ExchangeTimeout, tcpExchange, udpExchange, type Expected, type ExchangeResult, type UpstreamServer } from './upstream-exchange.js';
-import type { Clock } from './types.js';
+import type { Clock, DnsQuery } from './types.js';
 import { createUdpSocketPool, type UdpSocketPool } from './udp-socket-pool.js';
 
 /** Our EDNS buffer towards upstreams (DNS Flag Day 2020). */
@@ -25,8 +24,11 @@ export interface UpstreamAnswer {
 }
 
 export interface UpstreamClient {
-  /** Resolves one question (bytes as the client sent them). Throws UpstreamError on failure. */
-  resolve(question: Buffer, queryFlags: number, dnssecOk: boolean): Promise<UpstreamAnswer>;
+  /**
+   * Resolves the query's question (its bytes as the client sent them, and the name, type and class
+   * the wire reader already read from them). Throws UpstreamError on failure.
+   */
+  resolve(q: Pick<DnsQuery, 'question' | 'name' | 'type' | 'qclass' | 'flags' | 'edns'>): Promise<UpstreamAnswer>;
   /** Closes the pooled sockets. */
   close(): void;
   /** Per server: label and whether it is currently considered down. */
@@ -87,11 +89,11 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
       for (const st of states) st.pool.close();
     },
     health: () => states.map((s) => ({ server: s.label, down: s.downUntil > opts.clock(), lastError: s.lastError })),
-    async resolve(question, queryFlags, dnssecOk) {
-      const qname = readPlainName(question, 0);
-      if (qname === null) throw new UpstreamError('unreadable question');
-      const expect = { name: qname.name, type: question.readUInt16BE(qname.end), qclass: question.readUInt16BE(qname.end + 2) };
-      const flags = (queryFlags & 0x0010) | 0x0100; // CD as the client asked, RD always
+    async resolve(q) {
+      const { question } = q;
+      const dnssecOk = q.edns?.dnssecOk ?? false;
+      const expect = { name: q.name, type: q.type, qclass: q.qclass };
+      const flags = (q.flags & 0x0010) | 0x0100; // CD as the client asked, RD always
       const deadline = opts.clock() + opts.budgetMs;
       let lastError = 'no upstream configured';
       // Two passes at most: with a single server, a lost packet gets one more chance in budget.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkListBody } from '../../src/blocklists/check-list-body.js';
 import { createListParser, parseList, type ListFormat } from '../../src/blocklists/parse-list.js';
+import { feedInChunks } from '../../src/blocklists/list-parser.js';
 
 type Collected = { block: string[]; allow: string[] };
 
@@ -84,17 +85,13 @@ describe('parseList: bad lines are issues with their 1-based line number', () =>
       const parser = createListParser((_a, b, s, e) => block.push(Buffer.from(b.subarray(s, e)).toString('latin1')));
       const bytes = Buffer.from(text);
       const buf = new Uint8Array(chunk + 3000);
-      let kept = 0;
-      for (let pos = 0; ; ) {
-        const n = Math.min(chunk, bytes.length - pos);
-        buf.set(bytes.subarray(pos, pos + n), kept);
+      let pos = 0;
+      feedInChunks(parser, buf, (into, offset, length) => {
+        const n = Math.min(chunk, length, bytes.length - pos);
+        into.set(bytes.subarray(pos, pos + n), offset);
         pos += n;
-        const end = kept + n;
-        const consumed = parser.feed(buf, end, n === 0);
-        if (n === 0) break;
-        buf.copyWithin(0, consumed, end);
-        kept = end - consumed;
-      }
+        return n;
+      });
       const result = parser.finish();
       expect(block, `chunk ${chunk}`).toEqual(whole.block);
       expect(result.stats).toEqual(whole.stats);

@@ -53,7 +53,7 @@ export function createForwardStage(deps: ForwardDeps): Stage {
           failures.delete(key);
         }
         if (inflight.size >= deps.maxInflight) return Promise.reject(new UpstreamError('too many upstream queries in flight'));
-        pending = deps.upstream.resolve(q.question, q.flags, q.edns?.dnssecOk ?? false);
+        pending = deps.upstream.resolve(q);
         inflight.set(key, pending);
         pending.then(
           () => inflight.delete(key),

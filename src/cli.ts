@@ -3,22 +3,38 @@
 import { formatConfigProblems, ConfigError } from './config.js';
 import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
+import { runDevices } from './cli/devices.js';
 import { runLists } from './cli/lists.js';
 import { runLog } from './cli/log.js';
+import { runPause } from './cli/pause.js';
+import { runProfiles } from './cli/profiles.js';
 import { runRules } from './cli/rules.js';
+import { runSchedules } from './cli/schedules.js';
 import { runServe } from './cli/serve.js';
 
 const USAGE = `Usage: vigie <command> [options]
 
 Commands:
   serve                      answer DNS for the home (configuration: VIGIE_* variables, see docs/configuration.md)
-  check NAME [--json]        say whether NAME is blocked, and by which list and rule
+  check NAME [--client IP [--mac MAC]] [--json]
+                             say whether NAME is blocked, and by which list and rule;
+                             with --client: for that device now (profile, override, schedule)
   log [--json] [--limit N] [--client IP]
                              print recent blocked attempts, newest first
   lists [add URL --category ID | remove URL|ID | update] [--json]
                              remote blocklist subscriptions: status, subscribe, unsubscribe, refresh now
   rules [allow|block NAME [--exact] | remove NAME] [--json]
                              the parents' own allow and block entries (allow beats every list)
+  devices [set REF [--name N] [--profile P|default] | forget REF] [--json]
+                             devices seen on the network: name them, choose their profile
+  profiles [add ID --name N [--from P] | set ID ... | rule ID allow|block NAME [--exact]
+           | unrule ID NAME | remove ID | default [ID]] [--json]
+                             what each profile blocks; the profile of unknown devices
+  schedules [PROFILE | add PROFILE --days D --from HH:MM --to HH:MM (--block CAT,... | --bedtime [--allow NAME,...])
+            | remove ID | enable ID | disable ID] [--json]
+                             weekly windows: extra categories, or bedtime
+  pause [REF --minutes N [--block] | REF --end] [--json]
+                             pause filtering (or block everything) for one device for N minutes
   help                       this text
 `;
 
@@ -35,6 +51,14 @@ async function main(argv: string[]): Promise<number> {
       return runRules(rest);
     case 'lists':
       return runLists(rest);
+    case 'devices':
+      return runDevices(rest);
+    case 'profiles':
+      return runProfiles(rest);
+    case 'schedules':
+      return runSchedules(rest);
+    case 'pause':
+      return runPause(rest);
     case undefined:
     case 'help':
     case '--help':

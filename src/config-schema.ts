@@ -165,6 +165,18 @@ const limits = z
   })
   .prefault({});
 
+const devices = z
+  .strictObject({
+    router: field(z.string().refine((s) => s === '' || isIP(s) !== 0, { error: 'must be an IP address literal such as 192.168.1.1, or empty' }).default(''),
+      { env: 'VIGIE_ROUTER', kind: 'string', docDefault: '(none)' },
+      'Address of the home router: device names are asked from it by reverse DNS, and its EDNS0 MAC / client-subnet options are believed. Empty: no reverse lookups.'),
+    trustedForwarders: field(z.array(cidr).default([]), { env: 'VIGIE_TRUSTED_FORWARDERS', kind: 'list' },
+      'Other DNS forwarders whose EDNS0 MAC and client-subnet options are believed (comma list of CIDRs), e.g. a router running dnsmasq with add-mac. Options from anyone else are ignored, so a child cannot claim to be the TV.'),
+    dhcpLeases: field(z.string().default(''), { env: 'VIGIE_DHCP_LEASES', kind: 'string', docDefault: '(none)' },
+      'A DHCP leases file to read device names from (dnsmasq or ISC dhcpd format). Empty: none.'),
+  })
+  .prefault({});
+
 /**
  * The boot configuration. Every leaf has a default, a description (the docs) and an env
  * variable (in {@link envRegistry}). Unknown keys are rejected so typos surface at boot.
@@ -195,6 +207,7 @@ export const configSchema = z.strictObject({
   allowedClients: field(z.array(cidr).min(1, { error: 'needs at least one network (0.0.0.0/0 and ::/0 allow everyone)' }).default(DEFAULT_ALLOWED_CLIENTS),
     { env: 'VIGIE_ALLOWED_CLIENTS', kind: 'list' },
     'Networks allowed to query (comma list of CIDRs; a bare address is one host). The default is loopback, RFC 1918, link-local and IPv6 unique local.'),
+  devices,
   cache,
   limits,
 });

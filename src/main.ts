@@ -6,15 +6,16 @@
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import type Database from 'better-sqlite3';
-import { loadBlocklist } from './blocklists/load-blocklist.js';
-import type { CompiledListCache, LoadedCatalog } from './blocklists/load-catalog.js';
+import type { LoadedCatalog } from './blocklists/load-catalog.js';
+import { createDeviceIdentification, type DeviceIdentification } from './devices/device-identification.js';
+import { createPolicyService, type PolicyService } from './policy/policy-service.js';
 import { subscriptionListsDir, watchListsChanged, type ListsChangedWatcher } from './blocklists/subscriptions/list-files.js';
 import { createRefresher, type Refresher } from './blocklists/subscriptions/refresher.js';
 import { createSubscriptionStore } from './blocklists/subscriptions/subscription-store.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from './store/config-database.js';
 import type { Logger } from './log.js';
 import { createCidrMatcher } from './net/cidr-matcher.js';
-import { createPolicyHolder, type PolicyHolder } from './policy/snapshot.js';
+import type { PolicyHolder } from './policy/snapshot.js';
 import { createAnswerCache, type AnswerCache } from './resolver/answer-cache.js';
 import { createCounters, type ResolverCounters } from './resolver/counters.js';
 import { buildPipeline } from './resolver/pipeline.js';
@@ -25,6 +26,8 @@ import { createBlockStage } from './resolver/stages/block.js';
 import { createCacheStage } from './resolver/stages/cache.js';
 import { createForwardStage } from './resolver/stages/forward.js';
 import { createGuardStage } from './resolver/stages/guard.js';
+import { createIdentifyStage } from './resolver/stages/identify.js';
+import { createSafeSearchStage } from './resolver/stages/safe-search.js';
 import { createLocalNamesStage } from './resolver/stages/local-names.js';
 import { createRecordStage } from './resolver/stages/record.js';
 import { createUpstreamClient, type UpstreamClient } from './resolver/upstream.js';
@@ -52,11 +55,14 @@ export interface RunningVigie {
   readonly counters: ResolverCounters;
   readonly cache: AnswerCache;
   readonly policy: PolicyHolder;
+  /** The live policy (snapshot with explanations, reload). */
+  readonly policyService: PolicyService;
+  readonly devices: DeviceIdentification;
   readonly upstream: UpstreamClient;
   readonly blockedLog: BlockedLog;
   /** The lists as last loaded (replaced on every reload). */
   readonly catalog: LoadedCatalog;
-  /** Reloads every list and custom rule and swaps the policy (what a change to the stamp does). */
+  /** Reloads lists, custom rules, profiles, schedules, devices and overrides, and swaps the policy (what a change to the stamp does). */
   reloadLists(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -82,37 +88,10 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   // 5,000 rows a second the rest are counted, not written.
   const blockedLog = createBlockedLog({ db, clock, flushIntervalMs: BLOCKED_FLUSH_MS, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
   const configDb = openSettings(config, log);
+  let identification: DeviceIdentification | null = null;
   try {
-    // Compiled lists are kept between reloads and reused while their file is unchanged.
-    const compiledCache: CompiledListCache = new Map();
-    let catalog = await loadBlocklist(config, configDb, compiledCache);
-    reportLists(catalog, log);
-    const policy = createPolicyHolder({ matcher: catalog.blocklist, blockMode: config.blockMode, builtAt: clock() });
-    // Build then swap; one reload at a time, and a change during a reload triggers one more.
-    let reloading: Promise<void> | null = null;
-    let again = false;
-    const reloadLists = async (): Promise<void> => {
-      if (reloading) {
-        again = true;
-        return reloading;
-      }
-      reloading = (async () => {
-        do {
-          again = false;
-          try {
-            const next = await loadBlocklist(config, configDb, compiledCache);
-            policy.swap({ matcher: next.blocklist, blockMode: config.blockMode, builtAt: clock() });
-            catalog = next;
-            reportLists(next, log);
-          } catch (err) {
-            log.error({ err }, 'reloading the lists failed: the previous lists stay in force');
-          }
-        } while (again);
-      })().finally(() => {
-        reloading = null;
-      });
-      return reloading;
-    };
+    const policyService = await createPolicyService({ config, db: configDb, clock, logger: log.child({ module: 'policy' }) });
+    const reloadLists = policyService.reload;
     const counters = createCounters();
     const cache = createAnswerCache({ ...config.cache, clock });
     const upstream = createUpstreamClient({
@@ -124,11 +103,18 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       counters,
     });
     const dnsLog = log.child({ module: 'dns' });
+    const policy = policyService.holder;
+    // A new device: rebuild so it shows with its name and any profile given meanwhile.
+    const ids = createDeviceIdentification({ config, db: configDb, clock, logger: log.child({ module: 'devices' }), onNewDevices: () => void reloadLists() });
+    identification = ids;
     const handler = buildPipeline({
       record: createRecordStage({
         counters,
         onBlocked: (q, d) =>
-          blockedLog.add({ time: q.receivedAt, client: q.client.ip, name: q.name, qtype: typeName(q.type), category: d.category, list: d.list, rule: d.rule }),
+          blockedLog.add({
+            time: q.receivedAt, client: q.client.ip, name: q.name, qtype: typeName(q.type), category: d.category, list: d.list, rule: d.rule,
+            device: q.requester?.deviceId ?? `ip:${q.client.ip}`, profile: q.requester?.profileId ?? '',
+          }),
       }),
       guard: createGuardStage({
         isAllowedClient: createCidrMatcher(config.allowedClients),
@@ -136,8 +122,10 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         onRateLimited: (ip) => dnsLog.warn({ device: ip, reason: 'rate-limit' }, 'client over its query rate limit: answering REFUSED'),
         clock,
       }),
+      identify: createIdentifyStage({ policy, ...ids }),
       localNames: createLocalNamesStage(),
       block: createBlockStage({ policy }),
+      safeSearch: createSafeSearchStage(),
       cache: createCacheStage({ cache }),
       forward: createForwardStage({ upstream, counters, clock, maxInflight: config.limits.maxInflight }),
     });
@@ -160,6 +148,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       throw err;
     });
     blockedLog.start();
+    ids.start();
     // `vigie lists` / `vigie rules` (and the refresher below) touch a stamp file: reload within ~2 s.
     const watcher: ListsChangedWatcher = watchListsChanged({ dataDir: config.dataDir, onChange: reloadLists, onError: (err) => log.warn({ err }, 'cannot watch the lists stamp') });
     const refresher: Refresher | null = configDb
@@ -172,10 +161,12 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       counters,
       cache,
       policy,
+      policyService,
+      devices: ids,
       upstream,
       blockedLog,
       get catalog() {
-        return catalog;
+        return policyService.catalog;
       },
       reloadLists,
       async stop() {
@@ -183,25 +174,18 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         await refresher?.stop();
         await dns.stop();
         upstream.close();
-        await reloading;
+        await ids.stop();
+        await policyService.idle();
         blockedLog.stop();
         db.close();
         configDb?.close();
       },
     };
   } catch (err) {
+    await identification?.stop();
     blockedLog.stop();
     db.close();
     configDb?.close();
     throw err;
   }
-}
-
-function reportLists(catalog: LoadedCatalog, log: Logger): void {
-  for (const list of catalog.lists) {
-    if (list.issues.length > 0) {
-      log.warn({ list: list.id, issues: list.issues.length, first: list.issues.slice(0, 3) }, 'list has lines that were skipped');
-    }
-  }
-  log.info({ rules: catalog.blocklist.size, lists: catalog.lists.map((l) => `${l.id}:${l.entries}`) }, 'lists loaded');
 }

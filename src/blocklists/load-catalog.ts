@@ -72,7 +72,16 @@ export interface LoadedList {
 
 /** Everything {@link loadCatalog} read. */
 export interface LoadedCatalog {
+  /** The lists on in `opts.preset` (default 'child') with the custom rules: `vigie check` without a device. */
   readonly blocklist: Blocklist;
+  /**
+   * Every compiled list, whatever the preset (catalog entries with a file, then extra lists), for
+   * per-profile matchers (src/policy/). Catalog lists carry their catalog id as `id`.
+   */
+  readonly compiled: readonly BlocklistList[];
+  /** The parents' global rules as given (they apply to every profile). */
+  readonly customAllow: readonly CustomRule[];
+  readonly customBlock: readonly CustomRule[];
   readonly lists: LoadedList[];
   /** Exact names from never-block.txt ([] when the file is absent). */
   readonly neverBlock: string[];
@@ -140,8 +149,11 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
     lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: list.stats.rules, issues: list.issues });
     compiled.push({ id: meta.id, category: meta.category, action: meta.action, block: list.block, allow: list.allow });
   };
-  for (const entry of entriesForPreset(catalog, opts.preset ?? 'child')) {
-    await add({ id: entry.id, category: entry.category, action: entry.action, file: join(listsDir, entry.file) });
+  // Every entry with a file is compiled (they are small): profiles switch categories on and off
+  // without a reload. Only the preset's ones make up `blocklist`.
+  const inPreset = new Set(entriesForPreset(catalog, opts.preset ?? 'child').map((e) => e.id));
+  for (const entry of catalog) {
+    if (entry.file !== null) await add({ id: entry.id, category: entry.category, action: entry.action, file: join(listsDir, entry.file) });
   }
   for (const extra of opts.extraLists ?? []) {
     const file = resolve(extra.path);
@@ -149,6 +161,11 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
   }
   if (cache) for (const file of [...cache.keys()]) if (!used.has(file)) cache.delete(file);
   const neverBlock = await readNeverBlock(listsDir);
-  const blocklist = createBlocklist(compiled, { neverBlock, customAllow: opts.customAllow ?? [], customBlock: opts.customBlock ?? [] });
-  return { blocklist, lists, neverBlock, catalog };
+  const customAllow = opts.customAllow ?? [];
+  const customBlock = opts.customBlock ?? [];
+  // Extra lists are always on in the preset view; catalog lists only when the preset has them.
+  const firstExtra = catalog.filter((e) => e.file !== null).length;
+  const presetLists = compiled.filter((l, i) => i >= firstExtra || inPreset.has(l.id));
+  const blocklist = createBlocklist(presetLists, { neverBlock, customAllow, customBlock });
+  return { blocklist, compiled, customAllow, customBlock, lists, neverBlock, catalog };
 }

@@ -1,4 +1,7 @@
-/** `vigie check NAME`: is NAME blocked, and by which list and rule (every match, most specific first). */
+/**
+ * `vigie check NAME`: is NAME blocked, and by which list and rule (every match, most specific
+ * first). With `--client IP [--mac MAC]`: the decision for that device now (see check-client.ts).
+ */
 import { domainToASCII } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
@@ -7,6 +10,11 @@ import { join } from 'node:path';
 import { loadBlocklist } from '../blocklists/load-blocklist.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
 import { localZoneOf } from '../resolver/stages/local-names.js';
+import { normalizeIp } from '../devices/ip-text.js';
+import { normalizeMac } from '../devices/mac-address.js';
+import { answerFor, explainForClient, formatClientExplanation } from './check-client.js';
+
+const USAGE = 'Usage: vigie check NAME [--client IP [--mac MAC]] [--json]\n';
 
 /** The normalized form of a name typed by a person (case, trailing dot, IDN → punycode). */
 export function normalizeTypedName(raw: string): string {
@@ -15,10 +23,15 @@ export function normalizeTypedName(raw: string): string {
   return ascii.toLowerCase();
 }
 
+/** Entry point of `vigie check …`. */
 export async function runCheck(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
-  if (positionals.length !== 1) {
-    process.stderr.write('Usage: vigie check NAME [--json]\n');
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, client: { type: 'string' }, mac: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1 || (values.mac !== undefined && values.client === undefined)) {
+    process.stderr.write(USAGE);
     return 2;
   }
   const name = normalizeTypedName(positionals[0]!);
@@ -26,6 +39,7 @@ export async function runCheck(args: string[]): Promise<number> {
     process.stderr.write(`vigie: '${positionals[0]}' is not a domain name\n`);
     return 2;
   }
+  if (values.client !== undefined) return checkForClient(name, values.client, values.mac, values.json);
   const config = loadConfig();
   // Subscriptions and custom rules live in config.db; without one, only the shipped lists apply.
   const dbFile = join(config.dataDir, CONFIG_DB_FILE);
@@ -35,7 +49,7 @@ export async function runCheck(args: string[]): Promise<number> {
   const allowed = catalog.blocklist.isAllowed(name);
   const local = localZoneOf(name) ?? null;
   const decision = matches[0] ?? null;
-  const answer = decision === null ? (local ? `answered locally (${local})` : 'forwarded upstream') : decision.action === 'nxdomain' || config.blockMode === 'nxdomain' ? 'NXDOMAIN' : config.blockMode === 'refused' ? 'REFUSED' : '0.0.0.0 / ::';
+  const answer = answerFor(decision, local, config.blockMode);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ name, blocked: decision !== null, answer, allowed, localZone: local, matches })}\n`);
     return 0;
@@ -46,5 +60,17 @@ export async function runCheck(args: string[]): Promise<number> {
   }
   process.stdout.write(`${name}: BLOCKED — answer ${answer}\n`);
   for (const m of matches) process.stdout.write(`  category ${m.category}, list ${m.list}, rule ${m.rule}\n`);
+  return 0;
+}
+
+async function checkForClient(name: string, client: string, macText: string | undefined, json: boolean): Promise<number> {
+  const ip = normalizeIp(client.trim());
+  const mac = macText === undefined ? null : normalizeMac(macText);
+  if (ip === null || (macText !== undefined && mac === null)) {
+    process.stderr.write(ip === null ? `vigie check: --client needs an IP address, not '${client}'\n` : `vigie check: --mac needs a MAC address such as aa:bb:cc:dd:ee:ff, not '${macText}'\n`);
+    return 2;
+  }
+  const explanation = await explainForClient({ config: loadConfig(), name, ip, mac, now: Date.now() });
+  process.stdout.write(json ? `${JSON.stringify(explanation)}\n` : formatClientExplanation(explanation));
   return 0;
 }

@@ -8,8 +8,10 @@ import type { DnsQuery, MaybePromise, Next, Resolution, Stage } from './types.js
 export interface PipelineStages {
   readonly record: Stage;
   readonly guard: Stage;
+  readonly identify: Stage;
   readonly localNames: Stage;
   readonly block: Stage;
+  readonly safeSearch: Stage;
   readonly cache: Stage;
   readonly forward: Stage;
 }
@@ -20,18 +22,23 @@ export interface PipelineStages {
  *    blocked attempts reach the log whatever stage produced them.
  * 2. guard before any work: clients outside the allowed networks and clients over their rate
  *    limit are refused before they cost a lookup (open-resolver and amplification defence).
- * 3. localNames before block and forward: names that must never leave the home (RFC 6761/6303,
+ * 3. identify after guard, so refused clients never become device rows (a flood of spoofed
+ *    sources cannot fill the device table), and before block and safeSearch, whose decisions
+ *    depend on the device's profile, schedule and override; record reads it after next.
+ * 4. localNames before block and forward: names that must never leave the home (RFC 6761/6303,
  *    .local, private reverse zones, DDR's resolver.arpa) get an answer here.
- * 4. (identify: TODO(#4) — device and profile from IP/MAC before block, since the decision
- *    depends on the device.)
  * 5. block above cache, so a list, schedule or device change applies on the very next query
  *    without a cache flush; after next it inspects CNAME targets of cached and fresh answers.
- * 6. cache above forward: hits are answered from memory with their remaining TTL; misses go on;
+ * 6. safeSearch after block (a blocked engine stays blocked) and above cache: the rewrite is per
+ *    profile, so it is composed per query while the enforced host's own answer is cached.
+ * 7. cache above forward: hits are answered from memory with their remaining TTL; misses go on;
  *    upstream failures are turned into stale answers (RFC 8767) here.
- * 7. forward is terminal: it always answers or throws UpstreamError.
+ * 8. forward is terminal: it always answers or throws UpstreamError.
  */
 export function buildPipeline(stages: PipelineStages): Next {
-  const order: Stage[] = [stages.record, stages.guard, stages.localNames, stages.block, stages.cache, stages.forward];
+  const order: Stage[] = [
+    stages.record, stages.guard, stages.identify, stages.localNames, stages.block, stages.safeSearch, stages.cache, stages.forward,
+  ];
   return compose(order);
 }
 

@@ -67,6 +67,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       edns: parsed.edns,
       client: { ip, port, transport },
       receivedAt: opts.clock(),
+      requester: null,
     };
     let res: MaybePromise<Resolution>;
     try {

@@ -42,6 +42,28 @@ export interface DnsQuery {
   readonly client: ClientInfo;
   /** Milliseconds since the epoch, from the injected clock, when the packet was read. */
   readonly receivedAt: number;
+  /**
+   * Who asked and what applies to them. Written once, by the identify stage (the only mutable
+   * field: one slot instead of a copied query per packet); null/absent before it ran, in which
+   * case later stages use the default profile.
+   */
+  requester?: Requester | null;
+}
+
+/**
+ * The device behind a query and the policy that applies to it, as the identify stage found it
+ * (built by the policy snapshot; see src/policy/). Immutable; one per device and snapshot.
+ */
+export interface Requester {
+  /** Stable device id: `mac:aa:bb:cc:dd:ee:ff` or `ip:192.168.1.20` (what the log records). */
+  readonly deviceId: string;
+  /** What parents call it (their name, else the hostname, else the address). */
+  readonly deviceName: string;
+  readonly profileId: string;
+  /** The decision for `name` at `now` (ms): override, schedule windows, profile lists and rules. */
+  decide(name: string, now: number): BlockDecision | null;
+  /** Whether search engines and YouTube are rewritten to their safe hosts at `now`. */
+  isSafeSearchOn(now: number): boolean;
 }
 
 /** Why a name is blocked: enough for the log, `vigie check` and the admin page to say why. */
@@ -53,6 +75,8 @@ export interface BlockDecision {
   readonly rule: string;
   /** The name that matched: the query name, or a CNAME target for CNAME inspection. */
   readonly matched: string;
+  /** Why beyond the rule, for people: the schedule window or override in force. */
+  readonly reason?: string;
 }
 
 export type Outcome =

@@ -6,8 +6,10 @@ import type { BlockedAttempt } from './blocked-log.js';
 export interface BlockedAttemptsQuery {
   /** Maximum rows, 1..10,000; default 50. */
   readonly limit?: number;
-  /** Only this client. */
+  /** Only this client address. */
   readonly client?: string;
+  /** Only this device id. */
+  readonly device?: string;
   /** Only attempts at or after this time (ms since the epoch). */
   readonly since?: number;
 }
@@ -23,6 +25,8 @@ const rowSchema = z.object({
   category: z.string(),
   list: z.string(),
   rule: z.string(),
+  device: z.string(),
+  profile: z.string(),
 });
 const rowsSchema = z.array(rowSchema);
 
@@ -36,7 +40,7 @@ export function listBlockedAttempts(
   db: Database.Database,
   query: BlockedAttemptsQuery = {},
 ): BlockedAttempt[] {
-  const { limit = 50, client, since } = query;
+  const { limit = 50, client, device, since } = query;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BLOCKED_ATTEMPTS_LIMIT) {
     throw new RangeError(`limit must be an integer in 1..${MAX_BLOCKED_ATTEMPTS_LIMIT}`);
   }
@@ -47,12 +51,16 @@ export function listBlockedAttempts(
     where.push('client = @client');
     params.client = client;
   }
+  if (device !== undefined) {
+    where.push('device = @device');
+    params.device = device;
+  }
   if (since !== undefined) {
     where.push('time >= @since');
     params.since = since;
   }
   // Both filters are served by the (client, time) or (time) index; ORDER BY time DESC walks it backwards.
-  const sql = `SELECT time, client, name, qtype, category, list, rule FROM blocked_attempts
+  const sql = `SELECT time, client, name, qtype, category, list, rule, device, profile FROM blocked_attempts
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY time DESC, id DESC LIMIT @limit`;
   return rowsSchema.parse(db.prepare(sql).all(params));

@@ -15,6 +15,10 @@ export interface BlockedAttempt {
   readonly category: string;
   readonly list: string;
   readonly rule: string;
+  /** Device id (`mac:…` / `ip:…`); default `ip:<client>`. */
+  readonly device?: string;
+  /** Profile the decision was made under; default ''. */
+  readonly profile?: string;
 }
 
 /** Counters of a {@link BlockedLog}. */
@@ -68,8 +72,8 @@ export interface BlockedLogDeps {
 /** Log a failure streak once, then once per this many failed flushes. */
 const FAILURE_LOG_EVERY = 60;
 
-const INSERT_SQL = `INSERT INTO blocked_attempts (time, client, name, qtype, category, list, rule)
-  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_SQL = `INSERT INTO blocked_attempts (time, client, name, qtype, category, list, rule, device, profile)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Creates the buffered log of blocked attempts. `add` only writes into a fixed ring buffer (the
@@ -107,7 +111,7 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
     for (let i = 0; i < size; i += 1) {
       const e = slots[(head + i) % capacity] as BlockedAttempt;
       try {
-        insert.run(Math.trunc(e.time), e.client, e.name, e.qtype, e.category, e.list, e.rule);
+        insert.run(Math.trunc(e.time), e.client, e.name, e.qtype, e.category, e.list, e.rule, e.device ?? `ip:${e.client}`, e.profile ?? '');
       } catch (err) {
         // A bad row must not block the log forever; anything else (FULL, BUSY, IOERR) aborts the
         // whole transaction so the batch is kept for the next try.

@@ -48,4 +48,76 @@ export const configMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'devices, profiles, schedules, overrides',
+    up(db) {
+      // Profiles: `categories` is a JSON object of explicit choices (category → blocked); a missing
+      // category follows the `base` preset's catalog default. The four presets are seeded as
+      // built-in profiles so a parent can tune them. `settings` holds small key/values such as the
+      // profile unknown devices get.
+      // Schedules: `days` is a 7-bit mask (bit 0 = Monday) of the days a window starts on;
+      // `start_min`/`end_min` are local minutes after midnight, end <= start crossing midnight.
+      // Devices: `id` is 'mac:…' or 'ip:…'; `addresses` a JSON array; times are ms since the epoch.
+      db.exec(`
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+        CREATE TABLE profiles (
+          id          TEXT PRIMARY KEY,
+          name        TEXT NOT NULL,
+          base        TEXT NOT NULL CHECK (base IN ('child', 'teen', 'adult', 'unfiltered')),
+          categories  TEXT NOT NULL DEFAULT '{}',
+          safe_search INTEGER NOT NULL DEFAULT 0,
+          built_in    INTEGER NOT NULL DEFAULT 0,
+          created_at  INTEGER NOT NULL
+        );
+        CREATE TABLE profile_rules (
+          profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+          name       TEXT NOT NULL,
+          kind       TEXT NOT NULL CHECK (kind IN ('allow', 'block')),
+          subdomains INTEGER NOT NULL DEFAULT 1,
+          PRIMARY KEY (profile_id, name, kind)
+        );
+        CREATE TABLE schedules (
+          id          INTEGER PRIMARY KEY,
+          profile_id  TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+          label       TEXT NOT NULL DEFAULT '',
+          days        INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127),
+          start_min   INTEGER NOT NULL CHECK (start_min BETWEEN 0 AND 1439),
+          end_min     INTEGER NOT NULL CHECK (end_min BETWEEN 0 AND 1439),
+          mode        TEXT NOT NULL CHECK (mode IN ('block', 'bedtime')),
+          categories  TEXT NOT NULL DEFAULT '[]',
+          allow       TEXT NOT NULL DEFAULT '[]',
+          enabled     INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE devices (
+          id              TEXT PRIMARY KEY,
+          mac             TEXT,
+          randomized_mac  INTEGER NOT NULL DEFAULT 0,
+          ip              TEXT,
+          addresses       TEXT NOT NULL DEFAULT '[]',
+          hostname        TEXT,
+          name            TEXT,
+          profile_id      TEXT REFERENCES profiles(id) ON DELETE SET NULL,
+          first_seen      INTEGER NOT NULL,
+          last_seen       INTEGER NOT NULL
+        );
+        CREATE INDEX devices_ip ON devices(ip);
+        CREATE TABLE overrides (
+          device_id  TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+          kind       TEXT NOT NULL CHECK (kind IN ('pause', 'block')),
+          until      INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+      `);
+      const seed = db.prepare('INSERT INTO profiles (id, name, base, safe_search, built_in, created_at) VALUES (?, ?, ?, ?, 1, 0)');
+      seed.run('child', 'Child', 'child', 1);
+      seed.run('teen', 'Teen', 'teen', 1);
+      seed.run('adult', 'Adult', 'adult', 0);
+      seed.run('unfiltered', 'Unfiltered', 'unfiltered', 0);
+      db.prepare("INSERT INTO settings (key, value) VALUES ('default_profile', 'child')").run();
+    },
+  },
 ];

@@ -36,6 +36,21 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'blocked_attempts device and profile',
+    up(db) {
+      // Which device (id 'mac:…' / 'ip:…', see src/policy/model.ts) and profile each attempt was
+      // decided for: the weekly report groups by device. Rows logged before devices existed get
+      // the device of their address.
+      db.exec(`
+        ALTER TABLE blocked_attempts ADD COLUMN device TEXT NOT NULL DEFAULT '';
+        ALTER TABLE blocked_attempts ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+        UPDATE blocked_attempts SET device = 'ip:' || client;
+        CREATE INDEX blocked_attempts_device_time ON blocked_attempts(device, time);
+      `);
+    },
+  },
 ];
 
 /**

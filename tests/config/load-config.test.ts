@@ -40,6 +40,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       blockMode: 'null',
       allowedClients: ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', 'fe80::/10', 'fc00::/7'],
+      devices: { router: '', trustedForwarders: [], dhcpLeases: '' },
       cache: { maxEntries: 10000, minTtl: 0, maxTtl: 86400, negativeMaxTtl: 3600, staleTtl: 30, maxStale: 86400 },
       limits: {
         rateLimitQps: 300, tcpMaxConnections: 200, tcpMaxPerClient: 10, tcpIdleMs: 10000, tcpMessageMs: 5000,
@@ -85,6 +86,9 @@ describe('each environment variable', () => {
     ['VIGIE_CACHE_STALE_TTL', '10', (c) => c.cache.staleTtl, 10],
     ['VIGIE_CACHE_MAX_STALE', '0', (c) => c.cache.maxStale, 0],
     ['VIGIE_RATE_LIMIT', '0', (c) => c.limits.rateLimitQps, 0],
+    ['VIGIE_ROUTER', '192.168.1.1', (c) => c.devices.router, '192.168.1.1'],
+    ['VIGIE_TRUSTED_FORWARDERS', '192.168.1.1, 10.0.0.0/8', (c) => c.devices.trustedForwarders, ['192.168.1.1', '10.0.0.0/8']],
+    ['VIGIE_DHCP_LEASES', '/var/lib/misc/dnsmasq.leases', (c) => c.devices.dhcpLeases, '/var/lib/misc/dnsmasq.leases'],
     ['VIGIE_TCP_MAX_CONNECTIONS', '50', (c) => c.limits.tcpMaxConnections, 50],
     ['VIGIE_TCP_MAX_PER_CLIENT', '5', (c) => c.limits.tcpMaxPerClient, 5],
     ['VIGIE_TCP_IDLE_MS', '2000', (c) => c.limits.tcpIdleMs, 2000],

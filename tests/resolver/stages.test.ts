@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { QType, Rcode } from '../../src/dns/constants.js';
 import { buildQuery } from '../../src/dns/message-builder.js';
 import { parseQuery, type ParsedQuery } from '../../src/dns/query-reader.js';
-import { createPolicyHolder } from '../../src/policy/snapshot.js';
+import { createPolicyHolder, snapshotFromMatcher } from '../../src/policy/snapshot.js';
 import { createCounters } from '../../src/resolver/counters.js';
 import { createRateLimiter } from '../../src/resolver/rate-limiter.js';
 import { createBlockStage } from '../../src/resolver/stages/block.js';
@@ -26,7 +26,7 @@ const coco: BlockDecision = { action: 'sinkhole', category: 'anonymous-chat', li
 const matcher = { match: (name: string) => (name === 'coco.gg' || name.endsWith('.coco.gg') ? { ...coco, matched: name } : null) };
 
 describe('block', () => {
-  const policy = createPolicyHolder({ matcher, blockMode: 'null', builtAt: 0 });
+  const policy = createPolicyHolder(snapshotFromMatcher(matcher, 'null', 0));
   const stage = createBlockStage({ policy });
 
   it('answers a blocked name itself and never calls next', () => {
@@ -51,9 +51,9 @@ describe('block', () => {
   });
 
   it('applies a swapped snapshot on the very next query', () => {
-    const holder = createPolicyHolder({ matcher, blockMode: 'null', builtAt: 0 });
+    const holder = createPolicyHolder(snapshotFromMatcher(matcher, 'null', 0));
     const s = createBlockStage({ policy: holder });
-    holder.swap({ matcher: { match: () => null }, blockMode: 'null', builtAt: 1 });
+    holder.swap(snapshotFromMatcher({ match: () => null }, 'null', 1));
     const next = vi.fn((x: DnsQuery) => forwarded(x));
     expect((s.run(q('coco.gg'), next) as Resolution).outcome).toBe('forwarded');
     expect(next).toHaveBeenCalledOnce();
@@ -65,7 +65,7 @@ describe('block', () => {
     ['refused', QType.A, Rcode.REFUSED],
     ['null', QType.MX, Rcode.NOERROR],
   ] as const)('block mode %s answers type %i with rcode %i', (mode, type, rcode) => {
-    const s = createBlockStage({ policy: createPolicyHolder({ matcher, blockMode: mode, builtAt: 0 }) });
+    const s = createBlockStage({ policy: createPolicyHolder(snapshotFromMatcher(matcher, mode, 0)) });
     expect(rcodeOf(s.run(q('coco.gg', type), vi.fn()) as Resolution)).toBe(rcode);
   });
 });

@@ -23,8 +23,9 @@ describe('listBlockedAttempts', () => {
   it('returns the 50 newest by default, newest first, exactly as logged', () => {
     const rows = listBlockedAttempts(db);
     expect(rows).toHaveLength(50);
-    expect(rows[0]).toEqual(attempt(99, { name: 'same-ms.example', client: '10.0.0.3' }));
-    expect(rows[1]).toEqual(attempt(99, { client: '10.0.0.3' }));
+    // Logged without a device: the device of the address, no profile.
+    expect(rows[0]).toEqual({ ...attempt(99, { name: 'same-ms.example', client: '10.0.0.3' }), device: 'ip:10.0.0.3', profile: '' });
+    expect(rows[1]).toEqual({ ...attempt(99, { client: '10.0.0.3' }), device: 'ip:10.0.0.3', profile: '' });
     expect(rows.map((r) => r.time)).toEqual([...rows.map((r) => r.time)].sort((a, b) => b - a));
   });
 
@@ -37,12 +38,19 @@ describe('listBlockedAttempts', () => {
     expect(listBlockedAttempts(db, { client: '10.9.9.9' })).toEqual([]);
   });
 
+  it('filters by device', () => {
+    const log = createBlockedLog({ db, clock: Date.now });
+    log.add({ ...attempt(200, { client: '10.0.0.9' }), device: 'mac:02:00:5e:00:53:01', profile: 'teen' });
+    log.flush();
+    expect(listBlockedAttempts(db, { device: 'mac:02:00:5e:00:53:01' })).toEqual([{ ...attempt(200, { client: '10.0.0.9' }), device: 'mac:02:00:5e:00:53:01', profile: 'teen' }]);
+  });
+
   it.each([0, -1, 1.5, 10_001, Number.NaN])('rejects limit %s', (limit) => {
     expect(() => listBlockedAttempts(db, { limit })).toThrow(RangeError);
   });
 
   it('throws on a row that does not match the schema instead of passing it on', () => {
-    db.prepare("INSERT INTO blocked_attempts VALUES (NULL, 'not-a-time', 'c', 'n', 'A', 'c', 'l', 'r')").run();
+    db.prepare("INSERT INTO blocked_attempts VALUES (NULL, 'not-a-time', 'c', 'n', 'A', 'c', 'l', 'r', 'ip:c', '')").run();
     expect(() => listBlockedAttempts(db, { limit: 1000 })).toThrow(/time/);
   });
 });

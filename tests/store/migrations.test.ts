@@ -15,14 +15,14 @@ describe('runMigrations', () => {
   it('applies every step once, tracked by user_version, and is idempotent', () => {
     db = new Database(':memory:');
     expect(readUserVersion(db)).toBe(0);
-    expect(runMigrations(db)).toEqual({ from: 0, to: 1, applied: ['1-blocked_attempts'] });
+    expect(runMigrations(db)).toEqual({ from: 0, to: 2, applied: ['1-blocked_attempts', '2-blocked_attempts device and profile'] });
     expect(readUserVersion(db)).toBe(migrations.length);
-    expect(runMigrations(db)).toEqual({ from: 1, to: 1, applied: [] });
+    expect(runMigrations(db)).toEqual({ from: 2, to: 2, applied: [] });
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'blocked_attempts' ORDER BY name")
       .pluck()
       .all();
-    expect(indexes).toEqual(['blocked_attempts_client_time', 'blocked_attempts_time']);
+    expect(indexes).toEqual(['blocked_attempts_client_time', 'blocked_attempts_device_time', 'blocked_attempts_time']);
   });
 
   it('rolls a failing step back entirely, version included', () => {
@@ -30,7 +30,7 @@ describe('runMigrations', () => {
     const broken: Migration[] = [
       ...migrations,
       {
-        version: 2,
+        version: migrations.length + 1,
         name: 'half-done',
         up(d) {
           d.exec('CREATE TABLE half (x)');
@@ -39,7 +39,7 @@ describe('runMigrations', () => {
       },
     ];
     expect(() => runMigrations(db, broken)).toThrow('boom');
-    expect(readUserVersion(db)).toBe(1);
+    expect(readUserVersion(db)).toBe(migrations.length);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
   });
 
@@ -47,8 +47,16 @@ describe('runMigrations', () => {
     db = new Database(':memory:');
     db.pragma('user_version = 7');
     expect(() => runMigrations(db)).toThrow(SchemaTooNewError);
-    expect(() => runMigrations(db)).toThrow(/schema version 7 is newer than this Vigie knows \(1\)/);
+    expect(() => runMigrations(db)).toThrow(/schema version 7 is newer than this Vigie knows \(2\)/);
     expect(readUserVersion(db)).toBe(7);
+  });
+
+  it('brings a version-1 log forward: old rows get the device of their address', () => {
+    db = new Database(':memory:');
+    runMigrations(db, migrations.slice(0, 1));
+    db.prepare("INSERT INTO blocked_attempts (time, client, name, qtype, category, list, rule) VALUES (1, '192.0.2.7', 'coco.gg', 'A', 'anonymous-chat', 'anonymous-chat', 'coco.gg')").run();
+    expect(runMigrations(db)).toEqual({ from: 1, to: 2, applied: ['2-blocked_attempts device and profile'] });
+    expect(db.prepare('SELECT device, profile FROM blocked_attempts').get()).toEqual({ device: 'ip:192.0.2.7', profile: '' });
   });
 
   it('rejects a list that is not numbered 1..n', () => {

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { SchemaTooNewError } from '../../src/store/migrations.js';
+import { migrations, SchemaTooNewError } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { StoreLogger } from '../../src/store/store-logger.js';
 import { recordingLogger, useTempDir } from './temp-dir.js';
@@ -39,7 +39,7 @@ describe('openDatabase', () => {
       expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
       expect(db.pragma('busy_timeout', { simple: true })).toBe(250);
       expect(db.pragma('journal_size_limit', { simple: true })).toBe(16 * 1024 * 1024);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
       expect(count(db)).toBe(0);
     } finally {
       db.close();
@@ -52,7 +52,7 @@ describe('openDatabase', () => {
     const log = recordingLogger();
     const db = openDatabase({ file, logger: log });
     expect(count(db)).toBe(10);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(log.lines).toEqual([]);
     db.close();
   });
@@ -61,7 +61,7 @@ describe('openDatabase', () => {
     const file = join(dir(), 'logs.db');
     const live = openDatabase({ file });
     live.pragma('wal_autocheckpoint = 0'); // keep everything in the WAL
-    live.prepare("INSERT INTO blocked_attempts VALUES (NULL, 1, 'c', 'n', 'A', 'c', 'l', 'r')").run();
+    live.prepare("INSERT INTO blocked_attempts (id, time, client, name, qtype, category, list, rule) VALUES (NULL, 1, 'c', 'n', 'A', 'c', 'l', 'r')").run();
     const copy = join(dir(), 'copy.db');
     copyFileSync(file, copy); // snapshot the files while the writer is still open, as a kill -9 would leave them
     copyFileSync(`${file}-wal`, `${copy}-wal`);
@@ -95,7 +95,7 @@ describe('openDatabase', () => {
     expect(log.lines).toHaveLength(2);
     expect(log.lines[0]).toMatchObject({ level: 'warn', obj: { file, movedTo: aside } });
     expect(log.lines[1]).toMatchObject({ level: 'info', msg: 'log database migrated' });
-    db.prepare("INSERT INTO blocked_attempts VALUES (NULL, 1, 'c', 'n', 'A', 'c', 'l', 'r')").run();
+    db.prepare("INSERT INTO blocked_attempts (id, time, client, name, qtype, category, list, rule) VALUES (NULL, 1, 'c', 'n', 'A', 'c', 'l', 'r')").run();
     expect(count(db)).toBe(1);
     db.close();
   });

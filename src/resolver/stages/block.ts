@@ -1,20 +1,21 @@
 /**
- * block: decides from the current policy snapshot. A blocked name is answered at once (never
- * cached, so unblocking applies on the next query). After next, the CNAME chain of the answer is
- * inspected: an allowed name that aliases a blocked one is blocked too (CNAME cloaking).
+ * block: decides with the requester's policy (device override, schedule windows, profile lists
+ * and rules; see src/policy/). A blocked name is answered at once (never cached, so unblocking
+ * applies on the next query). After next, the CNAME chain of the answer is inspected: an allowed
+ * name that aliases a blocked one is blocked too (CNAME cloaking).
  */
 import { blockedAnswer } from '../answers.js';
 import type { PolicyHolder } from '../../policy/snapshot.js';
-import type { DnsQuery, Resolution, Stage } from '../types.js';
+import type { DnsQuery, Requester, Resolution, Stage } from '../types.js';
 
 /** Creates the block stage over a policy holder (read once per query: one consistent snapshot). */
 export function createBlockStage(deps: { readonly policy: PolicyHolder }): Stage {
-  const inspect = (q: DnsQuery, res: Resolution, policy = deps.policy.current()): Resolution => {
+  const inspect = (q: DnsQuery, res: Resolution, who: Requester): Resolution => {
     const targets = res.cnames;
     if (targets === undefined || targets.length === 0) return res;
     for (const target of targets) {
-      const decision = policy.matcher.match(target);
-      if (decision !== null) return blockedAnswer(q, decision, policy.blockMode);
+      const decision = who.decide(target, q.receivedAt);
+      if (decision !== null) return blockedAnswer(q, decision, deps.policy.current().blockMode);
     }
     return res;
   };
@@ -22,10 +23,12 @@ export function createBlockStage(deps: { readonly policy: PolicyHolder }): Stage
     name: 'block',
     run(q, next) {
       const policy = deps.policy.current();
-      const decision = policy.matcher.match(q.name);
+      // The identify stage set the requester; without one (tools, tests) the default profile applies.
+      const who = q.requester ?? policy.fallback;
+      const decision = who.decide(q.name, q.receivedAt);
       if (decision !== null) return blockedAnswer(q, decision, policy.blockMode);
       const res = next(q);
-      return res instanceof Promise ? res.then((r) => inspect(q, r, deps.policy.current())) : inspect(q, res, policy);
+      return res instanceof Promise ? res.then((r) => inspect(q, r, who)) : inspect(q, res, who);
     },
   };
 }

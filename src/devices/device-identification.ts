@@ -1,0 +1,113 @@
+/**
+ * Everything that tells devices apart, composed for the DNS server: the kernel neighbour table
+ * (MACs of devices on the link), the optional DHCP leases file and reverse DNS against the router
+ * (names), the device tracker (rows in config.db, batched) and the router-proxy detector.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type Database from 'better-sqlite3';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createCidrMatcher } from '../net/cidr-matcher.js';
+import { createDeviceStore } from '../policy/device-store.js';
+import { createDeviceTracker, type DeviceTracker } from '../policy/device-tracker.js';
+import type { IdentifyDeps } from '../resolver/stages/identify.js';
+import type { Clock, Requester } from '../resolver/types.js';
+import { createLeasesWatcher, type LeasesWatcher } from './dhcp-leases.js';
+import { isLoopbackText } from './ip-text.js';
+import { createNeighbourTable, defaultNeighbourReaders } from './neighbour-table.js';
+import { createReverseLookup } from './reverse-lookup.js';
+import { saveRouterProxyStatus } from './router-proxy-status.js';
+import { createRouterProxyDetector, ROUTER_PROXY_ADVICE, type RouterProxyDetector } from './router-proxy-detector.js';
+
+/** How often the proxy verdict is checked, stored for `vigie doctor`, and at most logged. */
+const PROXY_CHECK_MS = 10 * 60_000;
+
+export interface DeviceIdentification extends Omit<IdentifyDeps, 'policy'> {
+  readonly tracker: DeviceTracker | null;
+  readonly proxyDetector: RouterProxyDetector;
+  /** Takes the router-proxy verdict now: stores it for `vigie doctor`, logs it when suspected. */
+  checkRouterProxy(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface DeviceIdentificationDeps {
+  readonly config: Config;
+  /** null when config.db is unreadable: devices are still told apart, not remembered. */
+  readonly db: Database.Database | null;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A new device was stored (rebuild the policy so it shows with its name). */
+  readonly onNewDevices: (ids: readonly string[]) => void;
+}
+
+/** Composes the identification services (see the file header); start() begins their timers. */
+export function createDeviceIdentification(deps: DeviceIdentificationDeps): DeviceIdentification {
+  const { config, clock, logger } = deps;
+  const neighbours = createNeighbourTable({ ...defaultNeighbourReaders(), clock });
+  const leases: LeasesWatcher | null = config.devices.dhcpLeases === '' ? null : createLeasesWatcher({
+    path: config.devices.dhcpLeases, readFile: (path) => readFile(path, 'utf8'), stat: (path) => stat(path), clock,
+  });
+  const reverse = config.devices.router === '' ? null : createReverseLookup({ server: { host: config.devices.router, port: 53 } });
+  const lookupName = async (ip: string, mac: string | null): Promise<string | null> =>
+    (mac !== null ? leases?.byMac(mac)?.hostname : null) ?? leases?.byIp(ip)?.hostname ?? (reverse ? await reverse.lookup(ip) : null);
+  const tracker = deps.db === null ? null : createDeviceTracker({
+    store: createDeviceStore({ db: deps.db }),
+    lookupName,
+    onNewDevices: (ids) => {
+      logger.info({ devices: ids }, 'new devices on the network (default profile until a parent assigns one)');
+      deps.onNewDevices(ids);
+    },
+    onError: (err) => logger.warn({ err }, 'could not record devices'),
+  });
+  const proxyDetector = createRouterProxyDetector({ clock });
+  const trusted = config.devices.router === '' ? config.devices.trustedForwarders : [...config.devices.trustedForwarders, config.devices.router];
+  const isTrusted = trusted.length === 0 ? () => false : createCidrMatcher(trusted);
+  let proxyTimer: NodeJS.Timeout | null = null;
+  let lastWarned = -Infinity;
+  const checkRouterProxy = (): void => {
+    const verdict = proxyDetector.verdict();
+    const now = clock();
+    try {
+      if (deps.db !== null) saveRouterProxyStatus(deps.db, verdict, now);
+    } catch (err) {
+      logger.warn({ err }, 'could not store the router-proxy verdict');
+    }
+    if (verdict.suspected && now - lastWarned >= 60 * 60_000) {
+      lastWarned = now;
+      logger.warn({ device: verdict.ip, share: verdict.share, queries: verdict.queries }, `nearly all queries come from one address, so devices cannot be told apart: ${ROUTER_PROXY_ADVICE}`);
+    }
+  };
+
+  return {
+    tracker,
+    proxyDetector,
+    checkRouterProxy,
+    isTrustedForwarder: isTrusted,
+    macOf(ip) {
+      if (isLoopbackText(ip)) return null;
+      const mac = neighbours.macOf(ip);
+      if (mac === null) neighbours.requestRefresh(); // a new device: learn its MAC soon (rate limited)
+      return mac;
+    },
+    onSeen(requester: Requester, mac, ip, now, forwarded) {
+      // A router that names devices (add-mac / ECS) is not the problem the detector looks for.
+      if (!forwarded) proxyDetector.observe(ip);
+      tracker?.seen(requester.deviceId, mac, ip, now);
+    },
+    start() {
+      neighbours.start();
+      leases?.start();
+      tracker?.start();
+      proxyTimer = setInterval(checkRouterProxy, PROXY_CHECK_MS);
+      proxyTimer.unref();
+    },
+    async stop() {
+      if (proxyTimer !== null) clearInterval(proxyTimer);
+      checkRouterProxy();
+      neighbours.stop();
+      leases?.stop();
+      await tracker?.stop();
+    },
+  };
+}

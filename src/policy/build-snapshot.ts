@@ -1,0 +1,124 @@
+/**
+ * Builds the PolicySnapshot from everything the parents decided (profiles, rules, schedules,
+ * devices, overrides) and the loaded lists. Runs off the query path on start and on every change.
+ */
+import type { LoadedCatalog } from '../blocklists/load-catalog.js';
+import type { BlockMode } from '../resolver/answers.js';
+import type { BlockDecision, Requester } from '../resolver/types.js';
+import { compileProfile, type CompiledProfile } from './compile-profile.js';
+import { createLocalWeekClock } from './local-time.js';
+import type { Device, Override, Profile, ProfileRule, ScheduleWindow } from './model.js';
+import type { PolicySnapshot } from './snapshot.js';
+import { deviceIdFor } from './device-store.js';
+
+/** Everything a snapshot is built from (read by readPolicyInputs, or given by tests). */
+export interface PolicyInputs {
+  readonly loaded: LoadedCatalog;
+  readonly profiles: readonly Profile[];
+  readonly rules: readonly ProfileRule[];
+  readonly windows: readonly ScheduleWindow[];
+  readonly devices: readonly Device[];
+  readonly overrides: readonly Override[];
+  readonly defaultProfileId: string;
+  /** IANA zone schedules are written in (VIGIE_TZ). */
+  readonly timeZone: string;
+  readonly blockMode: BlockMode;
+  readonly builtAt: number;
+}
+
+/** The snapshot plus what explanations (`vigie check --client`) need. */
+export interface BuiltPolicy extends PolicySnapshot {
+  readonly profiles: ReadonlyMap<string, CompiledProfile>;
+  readonly defaultProfile: CompiledProfile;
+  /** The device a query from ip/mac belongs to, if known. */
+  deviceFor(ip: string, mac: string | null): Device | null;
+  readonly overrides: ReadonlyMap<string, Override>;
+}
+
+/** Unknown addresses remembered per snapshot before the memo starts over. */
+const MAX_UNKNOWN = 4096;
+
+/** The display name of a device: the parent's name, its hostname, else its address or MAC. */
+export function deviceLabel(device: Pick<Device, 'name' | 'hostname' | 'ip' | 'mac' | 'id'>): string {
+  return device.name ?? device.hostname ?? device.ip ?? device.mac ?? device.id;
+}
+
+function overrideDecision(name: string, override: Override): BlockDecision {
+  const until = new Date(override.until).toISOString();
+  return { action: 'sinkhole', category: 'block-now', list: 'override', rule: '*', matched: name, reason: `everything blocked by a parent until ${until}` };
+}
+
+/** A requester: the profile's decision, under the device's override while it lasts. */
+export function makeRequester(id: string, label: string, compiled: CompiledProfile, override: Override | null): Requester {
+  const { profile } = compiled;
+  if (override === null) {
+    return { deviceId: id, deviceName: label, profileId: profile.id, decide: compiled.decide, isSafeSearchOn: () => profile.safeSearch };
+  }
+  const active = (now: number): boolean => now < override.until;
+  return {
+    deviceId: id,
+    deviceName: label,
+    profileId: profile.id,
+    decide: (name, now) => (!active(now) ? compiled.decide(name, now) : override.kind === 'pause' ? null : overrideDecision(name, override)),
+    isSafeSearchOn: (now) => profile.safeSearch && !(active(now) && override.kind === 'pause'),
+  };
+}
+
+/** Builds the snapshot (see the file header). Unknown profile ids fall back to the default profile. */
+export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
+  const weekClock = createLocalWeekClock(inputs.timeZone);
+  const profiles = new Map<string, CompiledProfile>();
+  for (const profile of inputs.profiles) {
+    profiles.set(profile.id, compileProfile({ loaded: inputs.loaded, profile, rules: inputs.rules.filter((r) => r.profileId === profile.id), windows: inputs.windows, weekClock }));
+  }
+  const defaultProfile = profiles.get(inputs.defaultProfileId) ?? [...profiles.values()][0];
+  if (defaultProfile === undefined) throw new Error('a policy needs at least one profile');
+  const overrides = new Map(inputs.overrides.map((o) => [o.deviceId, o]));
+
+  const byMac = new Map<string, Requester>();
+  const byIp = new Map<string, Requester>();
+  const devicesByMac = new Map<string, Device>();
+  const devicesByIp = new Map<string, Device>();
+  // Devices are sorted most recently seen first: an address reused by a newer device wins.
+  for (const device of [...inputs.devices].sort((a, b) => b.lastSeen - a.lastSeen)) {
+    const compiled = (device.profileId !== null ? profiles.get(device.profileId) : undefined) ?? defaultProfile;
+    const requester = makeRequester(device.id, deviceLabel(device), compiled, overrides.get(device.id) ?? null);
+    if (device.mac !== null && !byMac.has(device.mac)) {
+      byMac.set(device.mac, requester);
+      devicesByMac.set(device.mac, device);
+    }
+    if (device.ip !== null && !byIp.has(device.ip)) {
+      byIp.set(device.ip, requester);
+      devicesByIp.set(device.ip, device);
+    }
+  }
+  const unknown = new Map<string, Requester>();
+  const fallback = makeRequester('unknown', 'unknown', defaultProfile, null);
+
+  return {
+    blockMode: inputs.blockMode,
+    builtAt: inputs.builtAt,
+    fallback,
+    profiles,
+    defaultProfile,
+    overrides,
+    identify(ip, mac) {
+      if (mac !== null) {
+        const known = byMac.get(mac);
+        if (known !== undefined) return known;
+      } else {
+        const known = byIp.get(ip);
+        if (known !== undefined) return known;
+      }
+      const id = deviceIdFor(mac, ip);
+      let requester = unknown.get(id);
+      if (requester === undefined) {
+        if (unknown.size >= MAX_UNKNOWN) unknown.clear();
+        requester = makeRequester(id, mac ?? ip, defaultProfile, null);
+        unknown.set(id, requester);
+      }
+      return requester;
+    },
+    deviceFor: (ip, mac) => (mac !== null ? devicesByMac.get(mac) : undefined) ?? devicesByIp.get(ip) ?? null,
+  };
+}

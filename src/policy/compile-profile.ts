@@ -1,0 +1,108 @@
+/**
+ * One profile made ready for the query path: its matcher, and for every combination of schedule
+ * windows that can be active at once, the matcher (extra categories) and the bedtime allow-list,
+ * all built here, off the query path. `decide` then costs one table read for the local
+ * minute-of-week and one matcher lookup.
+ */
+import { createBlocklist, type Blocklist } from '../blocklists/blocklist.js';
+import type { LoadedCatalog } from '../blocklists/load-catalog.js';
+import type { BlockDecision } from '../resolver/types.js';
+import { MINUTES_PER_WEEK, type Profile, type ProfileRule, type ScheduleWindow } from './model.js';
+import { createProfileMatchers, isListOn } from './profile-matchers.js';
+import { compileSchedule, describeWindow, type CompiledSchedule } from './schedule.js';
+
+/** What applies while one combination of windows is active. */
+interface WindowState {
+  readonly matcher: Blocklist;
+  /** Categories blocked only because of a window (to say so in the decision). */
+  readonly windowCategories: ReadonlyMap<string, ScheduleWindow>;
+  /** The first active bedtime window and what it still allows. */
+  readonly bedtime: { readonly window: ScheduleWindow; readonly allow: Blocklist; readonly reason: string } | null;
+}
+
+export interface CompiledProfile {
+  readonly profile: Profile;
+  readonly schedule: CompiledSchedule;
+  /** The decision at `now` without any device override. */
+  decide(name: string, now: number): BlockDecision | null;
+  /** Windows active at `now`. */
+  activeWindows(now: number): readonly ScheduleWindow[];
+  /** Every rule in force for `name` at `now`, most specific first (bedtime first when it blocks). */
+  explain(name: string, now: number): BlockDecision[];
+}
+
+export interface CompileProfileInput {
+  readonly loaded: LoadedCatalog;
+  readonly profile: Profile;
+  readonly rules: readonly ProfileRule[];
+  readonly windows: readonly ScheduleWindow[];
+  /** Epoch ms → local minute-of-week in the configured time zone (createLocalWeekClock). */
+  readonly weekClock: (ms: number) => number;
+}
+
+/** Compiles a profile (see the file header). */
+export function compileProfile(input: CompileProfileInput): CompiledProfile {
+  const { loaded, profile, rules, weekClock } = input;
+  const schedule = compileSchedule(input.windows.filter((w) => w.profileId === profile.id));
+  const matchers = createProfileMatchers(loaded, profile, rules);
+  const baseOn = new Set(loaded.compiled.filter((l) => isListOn(l, profile, loaded.catalog)).map((l) => l.category));
+  const allowRules = [...loaded.customAllow, ...rules.filter((r) => r.kind === 'allow')].map((r) => ({ name: r.name, subdomains: r.subdomains }));
+
+  const stateOf = (windows: readonly ScheduleWindow[]): WindowState => {
+    const blockWindows = windows.filter((w) => w.mode === 'block');
+    const windowCategories = new Map<string, ScheduleWindow>();
+    for (const w of blockWindows) for (const c of w.categories) if (!baseOn.has(c) && !windowCategories.has(c)) windowCategories.set(c, w);
+    const bedtimeWindow = windows.find((w) => w.mode === 'bedtime');
+    const bedtime = bedtimeWindow === undefined ? null : {
+      window: bedtimeWindow,
+      allow: createBlocklist([], {
+        neverBlock: [],
+        customAllow: [...windows.filter((w) => w.mode === 'bedtime').flatMap((w) => w.allow.map((name) => ({ name, subdomains: true }))), ...allowRules],
+      }),
+      reason: `schedule: ${describeWindow(bedtimeWindow, 'en')}`,
+    };
+    return { matcher: matchers.matcherFor(blockWindows.flatMap((w) => w.categories)), windowCategories, bedtime };
+  };
+
+  // Why precompute: the first query of a window must not pay for building its matcher.
+  const states = new Map<readonly ScheduleWindow[], WindowState>();
+  if (!schedule.isEmpty) {
+    for (let minute = 0; minute < MINUTES_PER_WEEK; minute++) {
+      const active = schedule.activeAt(minute);
+      if (!states.has(active)) states.set(active, stateOf(active));
+    }
+  }
+  const base = stateOf([]);
+  const stateAt = (now: number): WindowState => (schedule.isEmpty ? base : (states.get(schedule.activeAt(weekClock(now))) ?? base));
+
+  const withReason = (decision: BlockDecision | null, state: WindowState): BlockDecision | null => {
+    if (decision === null || state.windowCategories.size === 0) return decision;
+    const window = state.windowCategories.get(decision.category);
+    return window === undefined ? decision : { ...decision, reason: `schedule: ${describeWindow(window, 'en')}` };
+  };
+  const bedtimeDecision = (state: WindowState, name: string): BlockDecision | null => {
+    const bedtime = state.bedtime;
+    if (bedtime === null || bedtime.allow.isAllowed(name)) return null;
+    return { action: 'sinkhole', category: 'bedtime', list: `schedule-${bedtime.window.id}`, rule: '*', matched: name, reason: bedtime.reason };
+  };
+
+  return {
+    profile,
+    schedule,
+    decide(name, now) {
+      const state = stateAt(now);
+      if (state.bedtime !== null) {
+        const blocked = bedtimeDecision(state, name);
+        if (blocked !== null) return blocked;
+      }
+      return withReason(state.matcher.match(name), state);
+    },
+    activeWindows: (now) => (schedule.isEmpty ? [] : schedule.activeAt(weekClock(now))),
+    explain(name, now) {
+      const state = stateAt(now);
+      const bedtime = bedtimeDecision(state, name);
+      const matches = state.matcher.explain(name).map((d) => withReason(d, state) as BlockDecision);
+      return bedtime === null ? matches : [bedtime, ...matches];
+    },
+  };
+}

@@ -3,6 +3,7 @@
 import { formatConfigProblems, ConfigError } from './config.js';
 import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
+import { runDoctor } from './cli/doctor.js';
 import { runDevices } from './cli/devices.js';
 import { runLists } from './cli/lists.js';
 import { runLog } from './cli/log.js';
@@ -35,6 +36,7 @@ Commands:
                              weekly windows: extra categories, or bedtime
   pause [REF --minutes N [--block] | REF --end] [--json]
                              pause filtering (or block everything) for one device for N minutes
+  doctor [--json]            check DNS, upstreams, databases, lists, clock and device identification; each problem with its fix
   help                       this text
 `;
 
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'check':
       return runCheck(rest);
+    case 'doctor':
+      return runDoctor(rest);
     case 'log':
       return runLog(rest);
     case 'rules':

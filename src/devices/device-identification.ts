@@ -96,6 +96,7 @@ export function createDeviceIdentification(deps: DeviceIdentificationDeps): Devi
       tracker?.seen(requester.deviceId, mac, ip, now);
     },
     start() {
+      if (proxyTimer !== null) return;
       neighbours.start();
       leases?.start();
       tracker?.start();
@@ -104,6 +105,7 @@ export function createDeviceIdentification(deps: DeviceIdentificationDeps): Devi
     },
     async stop() {
       if (proxyTimer !== null) clearInterval(proxyTimer);
+      proxyTimer = null;
       checkRouterProxy();
       neighbours.stop();
       leases?.stop();

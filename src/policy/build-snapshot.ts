@@ -6,8 +6,8 @@ import type { LoadedCatalog } from '../blocklists/load-catalog.js';
 import type { BlockMode } from '../resolver/answers.js';
 import type { BlockDecision, Requester } from '../resolver/types.js';
 import { compileProfile, type CompiledProfile } from './compile-profile.js';
-import { createLocalWeekClock } from './local-time.js';
-import type { Device, Override, Profile, ProfileRule, ScheduleWindow } from './model.js';
+import { createLocalWeekClock, localDateParts } from './local-time.js';
+import { formatClockTime, type Device, type Override, type Profile, type ProfileRule, type ScheduleWindow } from './model.js';
 import type { PolicySnapshot } from './snapshot.js';
 import { deviceIdFor } from './device-store.js';
 
@@ -43,23 +43,37 @@ export function deviceLabel(device: Pick<Device, 'name' | 'hostname' | 'ip' | 'm
   return device.name ?? device.hostname ?? device.ip ?? device.mac ?? device.id;
 }
 
-function overrideDecision(name: string, override: Override): BlockDecision {
-  const until = new Date(override.until).toISOString();
-  return { action: 'sinkhole', category: 'block-now', list: 'override', rule: '*', matched: name, reason: `everything blocked by a parent until ${until}` };
+function overrideDecision(name: string, override: Override, untilText: string): BlockDecision {
+  return { action: 'sinkhole', category: 'block-now', list: 'override', rule: '*', matched: name, reason: `everything blocked by a parent until ${untilText}` };
+}
+
+/** 'HH:MM' local, with the date when not today. */
+function localTimeText(ms: number, timeZone: string, now: number): string {
+  const at = localDateParts(ms, timeZone);
+  const today = localDateParts(now, timeZone);
+  const time = formatClockTime(at.hour * 60 + at.minute);
+  return at.year === today.year && at.month === today.month && at.day === today.day ? time : `${at.year}-${String(at.month).padStart(2, '0')}-${String(at.day).padStart(2, '0')} ${time}`;
 }
 
 /** A requester: the profile's decision, under the device's override while it lasts. */
-export function makeRequester(id: string, label: string, compiled: CompiledProfile, override: Override | null): Requester {
+export function makeRequester(id: string, label: string, compiled: CompiledProfile, override: Override | null, timeZone = 'UTC'): Requester {
   const { profile } = compiled;
   if (override === null) {
     return { deviceId: id, deviceName: label, profileId: profile.id, decide: compiled.decide, isSafeSearchOn: () => profile.safeSearch };
   }
   const active = (now: number): boolean => now < override.until;
+  const untilText = localTimeText(override.until, timeZone, override.createdAt);
   return {
     deviceId: id,
     deviceName: label,
     profileId: profile.id,
-    decide: (name, now) => (!active(now) ? compiled.decide(name, now) : override.kind === 'pause' ? null : overrideDecision(name, override)),
+    decide(name, now) {
+      if (!active(now)) return compiled.decide(name, now);
+      if (override.kind === 'pause') return null;
+      // A listed name keeps its own decision (its category counts in the report; canaries keep
+      // their NXDOMAIN, as a sinkhole answer would let browsers keep DoH on).
+      return compiled.decide(name, now) ?? overrideDecision(name, override, untilText);
+    },
     isSafeSearchOn: (now) => profile.safeSearch && !(active(now) && override.kind === 'pause'),
   };
 }
@@ -82,7 +96,7 @@ export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
   // Devices are sorted most recently seen first: an address reused by a newer device wins.
   for (const device of [...inputs.devices].sort((a, b) => b.lastSeen - a.lastSeen)) {
     const compiled = (device.profileId !== null ? profiles.get(device.profileId) : undefined) ?? defaultProfile;
-    const requester = makeRequester(device.id, deviceLabel(device), compiled, overrides.get(device.id) ?? null);
+    const requester = makeRequester(device.id, deviceLabel(device), compiled, overrides.get(device.id) ?? null, inputs.timeZone);
     if (device.mac !== null && !byMac.has(device.mac)) {
       byMac.set(device.mac, requester);
       devicesByMac.set(device.mac, device);

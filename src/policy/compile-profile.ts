@@ -91,11 +91,11 @@ export function compileProfile(input: CompileProfileInput): CompiledProfile {
     schedule,
     decide(name, now) {
       const state = stateAt(now);
-      if (state.bedtime !== null) {
-        const blocked = bedtimeDecision(state, name);
-        if (blocked !== null) return blocked;
-      }
-      return withReason(state.matcher.match(name), state);
+      const listed = withReason(state.matcher.match(name), state);
+      // A listed name keeps its own decision at bedtime: its category counts in the report, and
+      // canaries keep their NXDOMAIN (a sinkhole would let Firefox keep DoH on).
+      if (state.bedtime === null || listed !== null) return listed;
+      return bedtimeDecision(state, name);
     },
     activeWindows: (now) => (schedule.isEmpty ? [] : schedule.activeAt(weekClock(now))),
     explain(name, now) {

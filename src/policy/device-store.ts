@@ -4,9 +4,9 @@
  * zod. Names and hostnames come from the network or from parents: stored as text, escaped by
  * whoever displays them.
  */
-import { isIP } from 'node:net';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { normalizeIp } from '../devices/ip-text.js';
 import { isRandomizedMac, normalizeMac } from '../devices/mac-address.js';
 import { AppError } from '../errors.js';
 import type { Device } from './model.js';
@@ -97,6 +97,8 @@ export function createDeviceStore(deps: { db: Database.Database }): DeviceStore 
         added.push(s.id);
         continue;
       }
+      // A late sighting (an older batch) only keeps last_seen; it never replaces the newer address.
+      if (s.at < current.lastSeen) continue;
       const addresses = [s.ip, ...current.addresses.filter((a) => a !== s.ip)].slice(0, MAX_ADDRESSES);
       touch.run(s.ip, JSON.stringify(addresses), s.at, s.id);
     }
@@ -108,13 +110,15 @@ export function createDeviceStore(deps: { db: Database.Database }): DeviceStore 
     get,
     find(ref) {
       const text = ref.trim();
+      if (text === '') return null;
       const exact = get(text);
       if (exact) return exact;
       const mac = normalizeMac(text);
       if (mac !== null) return get(`mac:${mac}`);
       const all = list();
-      const matches = isIP(text) !== 0
-        ? all.filter((d) => d.ip === text).slice(0, 1) // most recently seen first
+      const ip = normalizeIp(text);
+      const matches = ip !== null
+        ? all.filter((d) => d.ip === ip).slice(0, 1) // most recently seen first
         : all.filter((d) => (d.name ?? d.hostname ?? '').toLowerCase() === text.toLowerCase());
       return matches.length === 1 ? (matches[0] as Device) : null;
     },

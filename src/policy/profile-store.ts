@@ -107,6 +107,11 @@ export function createProfileStore(deps: { db: Database.Database; clock?: Clock 
     });
   };
 
+  const defaultProfileId = (): string => {
+    const row = getSetting.get() as { value?: unknown } | undefined;
+    const id = typeof row?.value === 'string' ? row.value : DEFAULT_PROFILE_ID;
+    return get(id) ? id : DEFAULT_PROFILE_ID;
+  };
   return {
     list: () => selectAll.all().map(toProfile),
     get,
@@ -136,7 +141,7 @@ export function createProfileStore(deps: { db: Database.Database; clock?: Clock 
     remove(id) {
       const profile = must(id);
       if (profile.builtIn) throw new AppError('VALIDATION', `'${id}' is a built-in profile: it can be edited, not removed`);
-      if (this.defaultProfileId() === id) throw new AppError('VALIDATION', `'${id}' is the profile of unknown devices; choose another default first`);
+      if (defaultProfileId() === id) throw new AppError('VALIDATION', `'${id}' is the profile of unknown devices; choose another default first`);
       db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
     },
     rules,
@@ -153,11 +158,7 @@ export function createProfileStore(deps: { db: Database.Database; clock?: Clock 
         : db.prepare('DELETE FROM profile_rules WHERE profile_id = ? AND name = ?').run(profileId, normalized);
       return stmt.changes;
     },
-    defaultProfileId() {
-      const row = getSetting.get() as { value?: unknown } | undefined;
-      const id = typeof row?.value === 'string' ? row.value : DEFAULT_PROFILE_ID;
-      return get(id) ? id : DEFAULT_PROFILE_ID;
-    },
+    defaultProfileId,
     setDefaultProfileId(id) {
       must(id);
       setSetting.run(id);

@@ -8,15 +8,17 @@ import { createCliHarness, type CliHarness } from './cli-harness.js';
 let cli: CliHarness;
 beforeEach(async () => {
   cli = await createCliHarness();
-  cli.seed([{ ip: '192.168.1.20', mac: '02:11:22:33:44:55' }, { ip: '192.168.1.30' }]);
-  cli.run(['devices', 'set', '192.168.1.20', '--name', 'Léa tablet', '--profile', 'child']);
-  cli.run(['devices', 'set', '192.168.1.30', '--name', 'Dad laptop', '--profile', 'adult']);
+  cli.seed([
+    { ip: '192.168.1.20', mac: '02:11:22:33:44:55', name: 'Léa tablet', profileId: 'child' },
+    { ip: '192.168.1.30', name: 'Dad laptop', profileId: 'adult' },
+  ]);
 });
 afterEach(async () => {
   await cli.close();
 });
 
-describe('vigie check --client', () => {
+// Each test spawns the real binary a few times (about 1 s each on a busy 2-core machine).
+describe('vigie check --client', { timeout: 60_000 }, () => {
   it('blocks a dating site for the child device and not for the adult one', () => {
     let r = cli.run(['check', 'www.tinder.com', '--client', '192.168.1.20']);
     expect(r.status).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * Runs the built `vigie` binary (dist/cli.js; the global setup builds it) against a temp data
  * directory, with a loopback fake upstream, and seeds devices in that directory's config.db as
- * the DNS server would (recordSightings).
+ * the DNS server would (recordSightings), optionally named and assigned as a parent would.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,9 @@ export interface SeenDevice {
   readonly ip: string;
   readonly mac?: string;
   readonly minutesAgo?: number;
+  /** Set as a parent would with `vigie devices set`. */
+  readonly name?: string;
+  readonly profileId?: string;
 }
 
 export interface CliHarness {
@@ -45,7 +48,11 @@ export async function createCliHarness(): Promise<CliHarness> {
       try {
         const now = Date.now();
         const sightings = devices.map((d) => ({ id: deviceIdFor(d.mac ?? null, d.ip), mac: d.mac ?? null, ip: d.ip, at: now - (d.minutesAgo ?? 0) * 60_000 }));
-        createDeviceStore({ db }).recordSightings(sightings);
+        const store = createDeviceStore({ db });
+        store.recordSightings(sightings);
+        devices.forEach((d, i) => {
+          if (d.name !== undefined || d.profileId !== undefined) store.update(sightings[i]!.id, { name: d.name ?? null, profileId: d.profileId ?? null });
+        });
         return sightings.map((s) => s.id);
       } finally {
         db.close();

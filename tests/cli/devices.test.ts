@@ -1,5 +1,7 @@
 /** `vigie devices`: list (table and JSON), set name/profile by IP, MAC or name, forget. */
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listsChangedStampPath } from '../../src/blocklists/subscriptions/list-files.js';
 import { createCliHarness, type CliHarness } from './cli-harness.js';
 
 let cli: CliHarness;
@@ -10,7 +12,8 @@ afterEach(async () => {
   await cli.close();
 });
 
-describe('vigie devices', () => {
+// Each test spawns the real binary a few times (about 1 s each on a busy 2-core machine).
+describe('vigie devices', { timeout: 60_000 }, () => {
   it('says when no device was seen yet', () => {
     const r = cli.run(['devices']);
     expect(r.status).toBe(0);
@@ -29,9 +32,13 @@ describe('vigie devices', () => {
 
   it('names a device and assigns a profile by IP, then by name; --profile default and --name \'\' undo it', () => {
     const [id] = cli.seed([{ ip: '192.168.1.20', mac: '02:11:22:33:44:55' }]);
+    const stamp = listsChangedStampPath(cli.dataDir);
+    expect(existsSync(stamp)).toBe(false);
     let r = cli.run(['devices', 'set', '192.168.1.20', '--name', "Léa's tablet", '--profile', 'teen']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${id}: name Léa's tablet, profile teen\n`);
+    // The stamp a running `vigie serve` watches, to rebuild its policy within seconds.
+    expect(Date.parse(readFileSync(stamp, 'utf8').trim())).toBeGreaterThan(Date.now() - 60_000);
     r = cli.run(['devices', 'set', "léa's TABLET", '--profile', 'adult']);
     expect(r.stdout).toBe(`${id}: name Léa's tablet, profile adult\n`);
     const [device] = JSON.parse(cli.run(['devices', '--json']).stdout);
@@ -58,8 +65,7 @@ describe('vigie devices', () => {
   });
 
   it('forgets a device', () => {
-    cli.seed([{ ip: '192.168.1.20' }, { ip: '192.168.1.30' }]);
-    cli.run(['devices', 'set', '192.168.1.30', '--name', 'Dad laptop']);
+    cli.seed([{ ip: '192.168.1.20' }, { ip: '192.168.1.30', name: 'Dad laptop' }]);
     const r = cli.run(['devices', 'forget', 'dad laptop']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('forgot Dad laptop (ip:192.168.1.30); if it asks again it comes back under the default profile\n');

@@ -10,7 +10,8 @@ afterEach(async () => {
   await cli.close();
 });
 
-describe('vigie profiles', () => {
+// Each test spawns the real binary a few times (about 1 s each on a busy 2-core machine).
+describe('vigie profiles', { timeout: 60_000 }, () => {
   it('lists the built-in profiles with their blocked categories and which one is the default', () => {
     cli.seed([{ ip: '192.168.1.20' }]);
     const r = cli.run(['profiles']);

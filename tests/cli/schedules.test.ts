@@ -12,7 +12,8 @@ afterEach(async () => {
 
 const SCHOOL_NIGHTS = ['--days', 'school-nights', '--from', '21:00', '--to', '07:00'];
 
-describe('vigie schedules', () => {
+// Each test spawns the real binary a few times (about 1 s each on a busy 2-core machine).
+describe('vigie schedules', { timeout: 60_000 }, () => {
   it('adds an overnight school-nights window blocking categories, and a bedtime window with allowed names', () => {
     let r = cli.run(['schedules', 'add', 'child', ...SCHOOL_NIGHTS, '--block', 'social-media,gaming']);
     expect(r.status).toBe(0);

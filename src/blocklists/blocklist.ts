@@ -154,7 +154,7 @@ interface Probe {
   readonly allow: DomainSet | null;
 }
 
-/** Lists below this many rules and without exceptions share one table on the hot path. */
+/** Lists below this many rules, without exceptions and with names, share one table on the hot path. */
 const MERGE_BELOW = 100_000;
 
 /**
@@ -166,7 +166,7 @@ function probesFor(entries: readonly Entry[]): Probe[] {
   const probes: Probe[] = [];
   const small: number[] = [];
   entries.forEach((e, i) => {
-    if (e.allow === null && e.sets.every((s) => !s.exact && s.size < MERGE_BELOW)) small.push(i);
+    if (e.allow === null && e.sets.every((s) => !s.exact && s.hasNames && s.size < MERGE_BELOW)) small.push(i);
     else for (const set of e.sets) probes.push({ set, entry: i, allow: e.allow });
   });
   if (small.length > 0) {

@@ -12,10 +12,14 @@
  * a query name yields the hash of every label-boundary suffix (`gg`, `coco.gg`, `www.coco.gg`)
  * without creating a substring; each suffix then costs one probe sequence, and suffixes with a
  * label count that no rule has (usually the bare TLD) are not probed at all. At most 16,777,215 rules.
+ * Big lists (compileList, 100k lines and more) use the other layout, 64-bit fingerprints at ~8.5 bytes
+ * a rule (fingerprint-set.ts); {@link domainSetFromParts} wraps either.
  */
+import { fingerprintSetFromParts, type FingerprintSetParts } from './fingerprint-set.js';
 import { DOT, filterBit, FNV_OFFSET, FNV_PRIME, hashFilter, MAX_LABELS, type NameScan, scanSuffixes, Table, tableSize } from './domain-table.js';
 
 export { NameScan } from './domain-table.js';
+export type { FingerprintSetParts } from './fingerprint-set.js';
 
 /** A rule that matched a name. */
 export interface DomainMatch {
@@ -46,8 +50,16 @@ export interface DomainSet {
    * caller hash a name once and probe many sets (see {@link NameScan}). Allocates nothing.
    */
   matchScan(scan: NameScan, before: number): number;
-  /** Calls `fn` with every rule and its id, in insertion order (to merge small sets; allocates). */
+  /**
+   * Calls `fn` with every rule and its id, in insertion order (to merge small sets; allocates).
+   * Throws for a set without names (see {@link DomainSet.hasNames}).
+   */
   forEachRule(fn: (rule: string, ruleId: number) => void): void;
+  /**
+   * False for a fingerprint set (fingerprint-set.ts: the big lists), which keeps no rule names
+   * and no caller ids (an id is the rule's position); the rule is still named from the name looked up.
+   */
+  readonly hasNames: boolean;
   /** True for a set built with `exact: true`: a rule matches only the very same name. */
   readonly exact: boolean;
   /** Approximate bytes held (typed arrays only; the object overhead is a few hundred bytes). */
@@ -55,10 +67,11 @@ export interface DomainSet {
 }
 
 /**
- * The typed arrays of a built set: what a worker thread transfers (zero copy) and
+ * The typed arrays of a built name table: what a worker thread transfers (zero copy) and
  * {@link domainSetFromParts} wraps. Views may be shorter than their ArrayBuffer.
  */
-export interface DomainSetParts {
+export interface NameSetParts {
+  readonly kind: 'names';
   readonly count: number;
   readonly blob: Uint8Array;
   readonly offsets: Uint32Array;
@@ -69,6 +82,9 @@ export interface DomainSetParts {
   readonly labelCounts: Uint8Array;
   readonly exact: boolean;
 }
+
+/** Either layout's arrays. */
+export type DomainSetParts = NameSetParts | FingerprintSetParts;
 
 /** Collects rules, then freezes them into a {@link DomainSet}. Single use: `add` after `build` throws. */
 export interface DomainSetBuilder {
@@ -88,15 +104,19 @@ export interface DomainSetBuilder {
   /** Trims the arrays to size and returns the finished set. */
   build(): DomainSet;
   /** Like {@link DomainSetBuilder.build} but returns the raw arrays (to transfer from a worker). */
-  buildParts(): DomainSetParts;
+  buildParts(): NameSetParts;
 }
 
 const MAX_RULES = 0xffffff; // the slot keeps 24 bits of rule index
 const GROW_LOAD = 0.7;
 const FINAL_LOAD = 0.6;
 
-/** Wraps built (or transferred) arrays as a {@link DomainSet}; the arrays must not change after. */
+/** Wraps built (or transferred) arrays of either layout as a {@link DomainSet}; the arrays must not change after. */
 export function domainSetFromParts(parts: DomainSetParts): DomainSet {
+  return parts.kind === 'fingerprints' ? fingerprintSetFromParts(parts) : nameSetFromParts(parts);
+}
+
+function nameSetFromParts(parts: NameSetParts): DomainSet {
   const table = new Table(parts.blob, parts.offsets, parts.count, parts.slots);
   const { ruleIds, labelCounts, exact } = parts;
   const idOf = (e: number): number => (ruleIds === null ? e : (ruleIds[e] as number));
@@ -112,6 +132,7 @@ export function domainSetFromParts(parts: DomainSetParts): DomainSet {
   return {
     size: table.count,
     exact,
+    hasNames: true,
     get lastMatchStart() {
       return lastMatchStart;
     },
@@ -232,7 +253,7 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
     if (n === 0 || n > 253) throw new RangeError(`rule length ${n} is outside 1-253`);
   };
 
-  const buildParts = (): DomainSetParts => {
+  const buildParts = (): NameSetParts => {
     if (built) throw new Error('DomainSetBuilder.build called twice');
     built = true;
     const count = table.count;
@@ -245,7 +266,7 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
     if (table.slots.length > target * 1.25 || table.slots.length < target) table.rehash(target);
     const ids = ruleIds === null ? null : ruleIds.slice(0, count);
     ruleIds = null; // a builder still referenced must not pin them
-    return { count, blob, offsets, slots: table.slots, ruleIds: ids, labelCounts, exact: opts.exact === true };
+    return { kind: 'names', count, blob, offsets, slots: table.slots, ruleIds: ids, labelCounts, exact: opts.exact === true };
   };
 
   return {
@@ -285,6 +306,6 @@ export function createDomainSetBuilder(opts: DomainSetBuilderOptions = {}): Doma
       return true;
     },
     buildParts,
-    build: () => domainSetFromParts(buildParts()),
+    build: () => nameSetFromParts(buildParts()),
   };
 }

@@ -2,6 +2,8 @@
  * The hash table under DomainSet (see domain-set.ts for the layout) and the right-to-left suffix
  * hashing every lookup uses. Internal to blocklists/: the API is domain-set.ts.
  */
+import { FP_MAX_LENGTH, fingerprintSeed, fpHigh, fpLow, KEY_HI, KEY_LO } from './fingerprint-keys.js';
+
 /** FNV-1a 32-bit parameters. */
 export const FNV_OFFSET = 0x811c9dc5;
 /** FNV-1a 32-bit parameters. */
@@ -117,45 +119,66 @@ export const MAX_LABELS = 127;
  * One name's label-boundary suffixes with their hashes, computed once per lookup and reused to
  * probe any number of sets (a blocklist has one set per list; hashing dominates a miss).
  * Suffix k (0 ≤ k < count) starts at `starts[k]` and has `labels[k]` labels; k = 0 is the least
- * specific (the TLD), k = count - 1 the whole name. Reused: `scan` overwrites the previous name.
+ * specific (the TLD), k = count - 1 the whole name. `hashes` feed the name tables; `fpHi`/`fpLo`
+ * are the suffixes' 64-bit fingerprints (fingerprint-keys.ts), valid for starts ≥ `fpFrom`
+ * (a longer suffix, or one holding a non-ASCII character, equals no rule). Reused: `scan`
+ * overwrites the previous name.
  */
 export class NameScan {
   name = '';
   count = 0;
+  fpFrom = 0;
   readonly starts = new Int32Array(MAX_LABELS + 1);
   readonly hashes = new Int32Array(MAX_LABELS + 1);
   readonly labels = new Uint8Array(MAX_LABELS + 1);
+  readonly fpHi = new Int32Array(MAX_LABELS + 1);
+  readonly fpLo = new Int32Array(MAX_LABELS + 1);
+
+  constructor() {
+    fingerprintSeed(); // draws the keys if no one has yet
+  }
 
   /** Hashes every suffix of `name` (lower-case, no trailing dot) in one right-to-left pass. */
   scan(name: string): this {
     const n = name.length;
-    const { starts, hashes, labels: counts } = this;
+    const { starts, hashes, labels: counts, fpHi, fpLo } = this;
     let count = 0;
     let labels = 1;
     let h = FNV_OFFSET;
-    for (let i = n - 1; i >= 0 && labels <= MAX_LABELS; i--) {
+    let lo = 0;
+    let hi = 0;
+    let fpFrom = 0;
+    for (let i = n - 1, j = 0; i >= 0 && labels <= MAX_LABELS; i--, j++) {
       const c = name.charCodeAt(i);
       if (c === DOT) {
         if (i + 1 < n) {
           starts[count] = i + 1;
           hashes[count] = h;
+          fpHi[count] = fpHigh(lo, hi);
+          fpLo[count] = fpLow(lo);
           counts[count++] = labels;
         }
         labels++;
       }
       h = Math.imul(h ^ c, FNV_PRIME);
+      if (c < 128 && j < FP_MAX_LENGTH) {
+        lo += (KEY_LO[j] as number) * c;
+        hi += (KEY_HI[j] as number) * c;
+      } else if (fpFrom === 0) {
+        fpFrom = i + 1; // suffixes starting at or before i have no fingerprint
+      }
     }
-    if (n > 0 && labels <= MAX_LABELS) count = this.push(count, 0, h, labels);
+    if (n > 0 && labels <= MAX_LABELS) {
+      starts[count] = 0;
+      hashes[count] = h;
+      fpHi[count] = fpHigh(lo, hi);
+      fpLo[count] = fpLow(lo);
+      counts[count++] = labels;
+    }
     this.name = name;
     this.count = count;
+    this.fpFrom = fpFrom;
     return this;
-  }
-
-  private push(k: number, start: number, h: number, labels: number): number {
-    this.starts[k] = start;
-    this.hashes[k] = h;
-    this.labels[k] = labels;
-    return k + 1;
   }
 }
 

@@ -7,15 +7,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { compileRules, type CompiledParts, type ListSource } from './compile-rules.js';
+import { compileRules, type CompiledParts, type CompileRulesOptions, type ListSource } from './compile-rules.js';
 import { domainSetFromParts, type DomainSet } from './domain-set.js';
-import type { ListStats, ParseIssue, ParseListOptions } from './list-parser.js';
+import { exportFingerprintKeys } from './fingerprint-keys.js';
+import type { ListStats, ParseIssue } from './list-parser.js';
 import type { CompileRequest } from './list-compiler-worker.js';
 
 export type { ListSource } from './compile-rules.js';
 
 /** Options of {@link compileList}. */
-export interface CompileListOptions extends Omit<ParseListOptions, 'stopAfterRules'> {
+export interface CompileListOptions extends Omit<CompileRulesOptions, 'stopAfterRules'> {
   /** 'auto' (default): a worker for inputs of at least `inThreadBelowBytes`; 'always'; 'never'. */
   readonly worker?: 'auto' | 'always' | 'never';
   /** Inputs smaller than this are compiled in-thread under 'auto'. Default 1 MB (~50k lines). */
@@ -93,8 +94,8 @@ export function compileList(source: ListSource, opts: CompileListOptions = {}): 
     const bytes = sizeOf(source);
     const mode = opts.worker ?? 'auto';
     const inWorker = mode === 'always' || (mode === 'auto' && bytes >= (opts.inThreadBelowBytes ?? DEFAULT_IN_THREAD_BELOW));
-    const parseOpts: ParseListOptions = { maxLineLength: opts.maxLineLength, maxIssues: opts.maxIssues };
-    const parts = inWorker ? await runWorker({ source, opts: parseOpts }) : compileRules(source, parseOpts);
+    const parseOpts: CompileRulesOptions = { maxLineLength: opts.maxLineLength, maxIssues: opts.maxIssues, fingerprintFromLines: opts.fingerprintFromLines };
+    const parts = inWorker ? await runWorker({ source, opts: parseOpts, keys: exportFingerprintKeys() }) : compileRules(source, parseOpts);
     const stats: CompiledListStats = { ...parts.stats, bytes, ms: performance.now() - started, thread: inWorker ? 'worker' : 'main' };
     return { block: domainSetFromParts(parts.block), allow: domainSetFromParts(parts.allow), stats, issues: parts.issues };
   };

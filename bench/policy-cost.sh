@@ -53,4 +53,6 @@ for (const [kase, b] of Object.entries(by)) {
   console.log(`| ${kase} | ${base} | ${cur} | ${(cur / base).toFixed(2)}× | ${home} | ${(home / base).toFixed(2)}× |`);
 }
 JS
+echo; echo "decision alone (this build):" | tee -a "$OUT/summary.md"
+node "$REPO/bench/policy-decide.mjs" "$LIST" "$QUERIES" | tee -a "$OUT/summary.md"
 echo "results: $OUT"

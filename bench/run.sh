@@ -9,7 +9,8 @@
 # Usage: bash bench/run.sh [options]      (as root: apt-get, taskset and /proc of the servers)
 #   --quick            passed to run-peers.sh: 2 reps x 10 s instead of 3 x 12 s (about 10 min instead of 15)
 #   --no-malformed     skip the hostile-packet step
-#   --no-lists         skip the list steps (1M hosts load: time, RSS, stalls; latency during reloads)
+#   --no-lists         skip the list steps (1M hosts load: time, RSS, stalls; latency during reloads;
+#                      the per-device policy decision cost, bench/policy-decide.mjs)
 #   --malformed-only   only the hostile-packet step (needs the generated data from an earlier run)
 #   --with-extras      also run run-peers.sh's Node extras (memory comparison, dns2 malformed tests; npm install)
 #   -h | --help
@@ -148,6 +149,9 @@ if [ "$LISTS" = 1 ]; then
     taskset -c "$SRV_CPU" node "$REPO/bench/list-load.mjs" "$HOSTS" 2>&1 | tee "$OUTL/list-load.json" | tee -a "$LOG"
     echo "== bash bench/refresh-latency.sh" | tee -a "$LOG"
     BENCH_WORK="$BENCH_WORK" bash "$REPO/bench/refresh-latency.sh" 2>&1 | tee "$OUTL/refresh-latency.md" | tee -a "$LOG"
+    # Issue #4: the per-device policy decision against the previous release's single lookup.
+    echo "== taskset -c $SRV_CPU node bench/policy-decide.mjs" | tee -a "$LOG"
+    taskset -c "$SRV_CPU" node "$REPO/bench/policy-decide.mjs" "$HOSTS" "$BENCH_WORK/data/queries/blocked-1m.txt" 2>&1 | tee "$OUTL/policy-decide.md" | tee -a "$LOG"
     RESULTS=$OUTL
   else
     echo "bench/run.sh: $HOSTS missing (run the peer benchmark once); list measurements skipped" | tee -a "$LOG"

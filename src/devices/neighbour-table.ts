@@ -109,7 +109,9 @@ export function createNeighbourTable(deps: NeighbourTableDeps): NeighbourTable {
     macOf(ip: string): string | null {
       const mac = map.get(ip);
       if (mac !== undefined) return mac;
-      // Slow path only for misses: the server's text may differ from ours (zone, mapped, case).
+      // Slow path only for IPv6 misses: the server's text may differ from ours (zone, mapped,
+      // case); Node's IPv4 text is already canonical, and misses are common (unknown devices).
+      if (ip.indexOf(':') < 0) return null;
       const n = normalizeIp(ip);
       return n !== null && n !== ip ? (map.get(n) ?? null) : null;
     },

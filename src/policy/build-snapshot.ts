@@ -106,7 +106,9 @@ export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
       devicesByIp.set(device.ip, device);
     }
   }
-  const unknown = new Map<string, Requester>();
+  // Unknown devices, remembered per snapshot by MAC or by address (no key string built per query).
+  const unknownByMac = new Map<string, Requester>();
+  const unknownByIp = new Map<string, Requester>();
   const fallback = makeRequester('unknown', 'unknown', defaultProfile, null);
 
   return {
@@ -124,12 +126,13 @@ export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
         const known = byIp.get(ip);
         if (known !== undefined) return known;
       }
-      const id = deviceIdFor(mac, ip);
-      let requester = unknown.get(id);
+      const memo = mac !== null ? unknownByMac : unknownByIp;
+      const key = mac ?? ip;
+      let requester = memo.get(key);
       if (requester === undefined) {
-        if (unknown.size >= MAX_UNKNOWN) unknown.clear();
-        requester = makeRequester(id, mac ?? ip, defaultProfile, null);
-        unknown.set(id, requester);
+        if (memo.size >= MAX_UNKNOWN) memo.clear();
+        requester = makeRequester(deviceIdFor(mac, ip), key, defaultProfile, null);
+        memo.set(key, requester);
       }
       return requester;
     },

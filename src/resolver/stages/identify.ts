@@ -10,7 +10,7 @@
  */
 import { readClientOptions } from '../../devices/edns-client-options.js';
 import type { PolicyHolder } from '../../policy/snapshot.js';
-import type { DnsQuery, Requester, Stage } from '../types.js';
+import type { Requester, Stage } from '../types.js';
 
 export interface IdentifyDeps {
   readonly policy: PolicyHolder;
@@ -25,28 +25,24 @@ export interface IdentifyDeps {
   readonly onSeen: (requester: Requester, mac: string | null, ip: string, now: number, forwarded: boolean) => void;
 }
 
-/** The device address and MAC a query speaks for (see the file header). */
-function clientOf(q: DnsQuery, deps: IdentifyDeps): { ip: string; mac: string | null; forwarded: boolean } {
-  let ip = q.client.ip;
-  let mac: string | null = null;
-  const edns = q.edns;
-  if (edns !== null && edns.options.length > 0 && deps.isTrustedForwarder(ip)) {
-    const options = readClientOptions(edns.options);
-    mac = options.mac;
-    // A /32 or /128 subnet names one device; a shorter one (privacy-preserving) does not.
-    const subnet = options.subnet;
-    if (subnet !== null && subnet.sourcePrefix === (subnet.family === 4 ? 32 : 128)) ip = subnet.address;
-  }
-  const forwarded = mac !== null || ip !== q.client.ip;
-  return { ip, mac: mac ?? deps.macOf(ip), forwarded };
-}
-
 /** Creates the identify stage. */
 export function createIdentifyStage(deps: IdentifyDeps): Stage {
   return {
     name: 'identify',
     run(q, next) {
-      const { ip, mac, forwarded } = clientOf(q, deps);
+      // Written without a per-query object: this runs for every query of the home.
+      let ip = q.client.ip;
+      let mac: string | null = null;
+      const edns = q.edns;
+      if (edns !== null && edns.options.length > 0 && deps.isTrustedForwarder(ip)) {
+        const options = readClientOptions(edns.options);
+        mac = options.mac;
+        // A /32 or /128 subnet names one device; a shorter one (privacy-preserving) does not.
+        const subnet = options.subnet;
+        if (subnet !== null && subnet.sourcePrefix === (subnet.family === 4 ? 32 : 128)) ip = subnet.address;
+      }
+      const forwarded = mac !== null || ip !== q.client.ip;
+      if (mac === null) mac = deps.macOf(ip);
       const requester = deps.policy.current().identify(ip, mac);
       q.requester = requester;
       deps.onSeen(requester, mac, ip, q.receivedAt, forwarded);

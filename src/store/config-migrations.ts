@@ -120,4 +120,29 @@ export const configMigrations: readonly Migration[] = [
       db.prepare("INSERT INTO settings (key, value) VALUES ('default_profile', 'child')").run();
     },
   },
+  {
+    version: 4,
+    name: 'admin sessions and API tokens',
+    up(db) {
+      // The admin page's password hash lives in `settings` (key 'admin_password', scrypt). Sessions
+      // and tokens are stored as SHA-256 hashes of their secrets, never the secrets themselves: a
+      // copy of config.db (a backup) does not log anyone in. Times are ms since the epoch.
+      db.exec(`
+        CREATE TABLE admin_sessions (
+          id_hash    TEXT PRIMARY KEY,
+          csrf       TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_seen  INTEGER NOT NULL,
+          client     TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE api_tokens (
+          id         TEXT PRIMARY KEY,
+          name       TEXT UNIQUE NOT NULL,
+          hash       TEXT UNIQUE NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_used  INTEGER
+        );
+      `);
+    },
+  },
 ];

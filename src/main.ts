@@ -31,6 +31,10 @@ import { createSafeSearchStage } from './resolver/stages/safe-search.js';
 import { createLocalNamesStage } from './resolver/stages/local-names.js';
 import { createRecordStage } from './resolver/stages/record.js';
 import { createUpstreamClient, type UpstreamClient } from './resolver/upstream.js';
+import { createSwappableUpstream } from './resolver/swappable-upstream.js';
+import { formatUpstream, type Upstream } from './config-upstream.js';
+import { createRuntimeSettingsStore, DEFAULT_RETENTION_DAYS } from './settings/runtime-settings.js';
+import { createLogPruner } from './store/log-pruner.js';
 import { typeName } from './dns/constants.js';
 import type { Clock } from './resolver/types.js';
 import { createBlockedLog, type BlockedLog } from './store/blocked-log.js';
@@ -90,18 +94,30 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   const configDb = openSettings(config, log);
   let identification: DeviceIdentification | null = null;
   try {
-    const policyService = await createPolicyService({ config, db: configDb, clock, logger: log.child({ module: 'policy' }) });
-    const reloadLists = policyService.reload;
     const counters = createCounters();
-    const cache = createAnswerCache({ ...config.cache, clock });
-    const upstream = createUpstreamClient({
-      servers: config.upstreams,
+    const settings = configDb === null ? null : createRuntimeSettingsStore({ db: configDb, config });
+    const upstreamFor = (servers: readonly Upstream[]): UpstreamClient => createUpstreamClient({
+      servers,
       timeoutMs: config.limits.upstreamTimeoutMs,
       budgetMs: config.limits.resolveBudgetMs,
       clock,
       randomId: createRandomId(),
       counters,
     });
+    let upstreamText = (settings?.current().upstreams ?? config.upstreams).map(formatUpstream).join(',');
+    // Replaced when the parents change the upstreams in the admin settings (applied on rebuild).
+    const upstream = createSwappableUpstream(upstreamFor(settings?.current().upstreams ?? config.upstreams), config.limits.resolveBudgetMs + 1000);
+    const applyUpstreams = (): void => {
+      const servers = settings?.current().upstreams ?? config.upstreams;
+      const text = servers.map(formatUpstream).join(',');
+      if (text === upstreamText) return;
+      upstreamText = text;
+      upstream.swap(upstreamFor(servers));
+      log.info({ upstreams: text }, 'upstreams changed');
+    };
+    const policyService = await createPolicyService({ config, db: configDb, clock, logger: log.child({ module: 'policy' }), onRebuilt: applyUpstreams });
+    const reloadLists = policyService.reload;
+    const cache = createAnswerCache({ ...config.cache, clock });
     const dnsLog = log.child({ module: 'dns' });
     const policy = policyService.holder;
     // A new device: rebuild so it shows with its name and any profile given meanwhile.
@@ -149,6 +165,9 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
     });
     blockedLog.start();
     ids.start();
+    // Blocked attempts older than the retention (admin settings, default 90 days) go, in small batches.
+    const pruner = createLogPruner({ db, clock, retentionDays: () => settings?.current().retentionDays ?? DEFAULT_RETENTION_DAYS, onError: (err) => log.warn({ err }, 'pruning the blocked-attempt log failed') });
+    pruner.start();
     // `vigie lists` / `vigie rules` (and the refresher below) touch a stamp file: reload within ~2 s.
     const watcher: ListsChangedWatcher = watchListsChanged({ dataDir: config.dataDir, onChange: reloadLists, onError: (err) => log.warn({ err }, 'cannot watch the lists stamp') });
     const refresher: Refresher | null = configDb
@@ -175,6 +194,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         await dns.stop();
         upstream.close();
         await ids.stop();
+        await pruner.stop();
         await policyService.idle();
         blockedLog.stop();
         db.close();

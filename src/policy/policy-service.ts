@@ -30,6 +30,8 @@ export interface PolicyServiceDeps {
   readonly db: Database.Database | null;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Called after each successful rebuild and swap (e.g. to apply changed upstreams). */
+  readonly onRebuilt?: () => void;
 }
 
 /** Loads everything once, then returns the service (rejects if the first load fails). */
@@ -62,6 +64,7 @@ export async function createPolicyService(deps: PolicyServiceDeps): Promise<Poli
           holder.swap(next.built);
           current = next;
           reportLists(next.catalog, logger);
+          deps.onRebuilt?.();
         } catch (err) {
           logger.error({ err }, 'rebuilding the policy failed: the previous lists and settings stay in force');
         }

@@ -12,6 +12,7 @@ import { DEFAULT_PROFILE_ID, type Profile } from './model.js';
 import { createOverrideStore } from './override-store.js';
 import { createProfileStore } from './profile-store.js';
 import { createScheduleStore } from './schedule-store.js';
+import { createRuntimeSettingsStore } from '../settings/runtime-settings.js';
 
 /** The four presets as profiles, as config.db seeds them (used when config.db is unreadable). */
 export const BUILT_IN_PROFILES: readonly Profile[] = [
@@ -22,9 +23,11 @@ export const BUILT_IN_PROFILES: readonly Profile[] = [
 ];
 
 /** Reads the policy inputs (see the file header). */
-export function readPolicyInputs(deps: { config: Pick<Config, 'tz' | 'blockMode'>; db: Database.Database | null; loaded: LoadedCatalog; clock: Clock }): PolicyInputs {
+export function readPolicyInputs(deps: { config: Pick<Config, 'tz' | 'blockMode' | 'upstreams'>; db: Database.Database | null; loaded: LoadedCatalog; clock: Clock }): PolicyInputs {
   const { config, db, loaded, clock } = deps;
-  const common = { loaded, timeZone: config.tz, blockMode: config.blockMode, builtAt: clock() };
+  // The block mode set in the admin settings wins over the boot configuration.
+  const blockMode = db === null ? config.blockMode : createRuntimeSettingsStore({ db, config }).current().blockMode;
+  const common = { loaded, timeZone: config.tz, blockMode, builtAt: clock() };
   if (db === null) {
     return { ...common, profiles: BUILT_IN_PROFILES, rules: [], windows: [], devices: [], overrides: [], defaultProfileId: DEFAULT_PROFILE_ID };
   }

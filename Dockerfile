@@ -20,6 +20,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY lists ./lists
+COPY public ./public
 VOLUME ["/data"]
 EXPOSE 53/udp 53/tcp 8080/tcp
 # Runs as root inside the container only to bind port 53; docker-compose.yml drops every other

@@ -44,7 +44,7 @@ for set in $SETS; do
   esac
   D=$OUT/$set; mkdir -p "$D/data"
   T0=$(date +%s%N)
-  taskset -c 1 env VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT="$PORT" VIGIE_UPSTREAMS=udp://127.0.0.1:5300 \
+  taskset -c 1 env VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT="$PORT" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_UPSTREAMS=udp://127.0.0.1:5300 \
     VIGIE_EXTRA_LISTS="$DATA/blocklist-$LIST_SIZE.txt" VIGIE_DATA_DIR="$D/data" VIGIE_LOG_LEVEL=warn VIGIE_RATE_LIMIT=0 \
     VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 node --cpu-prof --cpu-prof-dir="$D" "$CLI" serve > "$D/vigie.log" 2>&1 &
   V=$!; PIDS+=("$V")

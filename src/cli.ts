@@ -4,6 +4,8 @@ import { formatConfigProblems, ConfigError } from './config.js';
 import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
 import { runDoctor } from './cli/doctor.js';
+import { runPasswd } from './cli/passwd.js';
+import { runToken } from './cli/token.js';
 import { runDevices } from './cli/devices.js';
 import { runLists } from './cli/lists.js';
 import { runLog } from './cli/log.js';
@@ -37,6 +39,9 @@ Commands:
   pause [REF --minutes N [--block] | REF --end] [--json]
                              pause filtering (or block everything) for one device for N minutes
   doctor [--json]            check DNS, upstreams, databases, lists, clock and device identification; each problem with its fix
+  passwd                     set the admin page's password (asked twice, or the first line of stdin); logs every admin session out
+  token create NAME | list [--json] | revoke NAME|ID
+                             API tokens for scripts (Authorization: Bearer …); the secret is printed once
   help                       this text
 `;
 
@@ -49,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'doctor':
       return runDoctor(rest);
+    case 'passwd':
+      return runPasswd(rest);
+    case 'token':
+      return runToken(rest);
     case 'log':
       return runLog(rest);
     case 'rules':

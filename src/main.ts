@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { LoadedCatalog } from './blocklists/load-catalog.js';
 import { createDeviceIdentification, type DeviceIdentification } from './devices/device-identification.js';
 import { createPolicyService, type PolicyService } from './policy/policy-service.js';
+import { startAdmin, type RunningAdmin, type StartAdminDeps } from './admin/start-admin.js';
 import { subscriptionListsDir, watchListsChanged, type ListsChangedWatcher } from './blocklists/subscriptions/list-files.js';
 import { createRefresher, type Refresher } from './blocklists/subscriptions/refresher.js';
 import { createSubscriptionStore } from './blocklists/subscriptions/subscription-store.js';
@@ -62,6 +63,8 @@ export interface RunningVigie {
   /** The live policy (snapshot with explanations, reload). */
   readonly policyService: PolicyService;
   readonly devices: DeviceIdentification;
+  /** The admin page, or null when it could not start (no config.db, port taken: logged). */
+  readonly admin: RunningAdmin | null;
   readonly upstream: UpstreamClient;
   readonly blockedLog: BlockedLog;
   /** The lists as last loaded (replaced on every reload). */
@@ -93,6 +96,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   const blockedLog = createBlockedLog({ db, clock, flushIntervalMs: BLOCKED_FLUSH_MS, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
   const configDb = openSettings(config, log);
   let identification: DeviceIdentification | null = null;
+  let admin: RunningAdmin | null = null;
   try {
     const counters = createCounters();
     const settings = configDb === null ? null : createRuntimeSettingsStore({ db: configDb, config });
@@ -175,6 +179,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       : null;
     refresher?.start();
     log.info({ listening: dns.addresses(), upstreams: upstream.health().map((h) => h.server) }, 'vigie is answering DNS');
+    admin = await startAdminPage({ config, configDb, logsDb: db, clock, log, policy: policyService, counters, upstream });
     return {
       dns,
       counters,
@@ -188,7 +193,9 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         return policyService.catalog;
       },
       reloadLists,
+      admin,
       async stop() {
+        await admin?.stop();
         watcher.stop();
         await refresher?.stop();
         await dns.stop();
@@ -202,10 +209,29 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       },
     };
   } catch (err) {
+    await admin?.stop();
     await identification?.stop();
     blockedLog.stop();
     db.close();
     configDb?.close();
     throw err;
+  }
+}
+
+/**
+ * The admin page beside DNS. Filtering must not depend on it: when it cannot start (config.db
+ * unreadable, port taken) the error is logged with the fix and DNS goes on.
+ */
+async function startAdminPage(deps: Omit<StartAdminDeps, 'configDb' | 'logger'> & { configDb: Database.Database | null; log: Logger }): Promise<RunningAdmin | null> {
+  const { configDb, log, ...rest } = deps;
+  if (configDb === null) {
+    log.error('the admin page is off: config.db cannot be opened (see the error above)');
+    return null;
+  }
+  try {
+    return await startAdmin({ ...rest, configDb, logger: log.child({ module: 'admin' }) });
+  } catch (err) {
+    log.error({ err }, `the admin page could not start on ${deps.config.admin.host}:${deps.config.admin.port} (set VIGIE_ADMIN_PORT to a free port); DNS filtering goes on`);
+    return null;
   }
 }

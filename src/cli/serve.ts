@@ -2,20 +2,18 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { startVigie } from '../main.js';
+import { startVigie, type RunningVigie } from '../main.js';
 
 /** Runs until a signal; resolves -1 (exit code already handled) or rejects on a start failure. */
 export async function runServe(args: string[]): Promise<number> {
   parseArgs({ args, options: {}, allowPositionals: false });
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const vigie = await startVigie(config, { logger });
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    vigie.stop().then(
+  let vigie: RunningVigie | null = null;
+  let signalled: string | null = null;
+  const stop = (): void => {
+    logger.info({ signal: signalled }, 'stopping');
+    vigie!.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'stop failed');
@@ -23,7 +21,16 @@ export async function runServe(args: string[]): Promise<number> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Handlers first: DNS answers before the admin page is up, and a signal in between must still
+  // stop cleanly (flushing the blocked-attempt log) once starting is done.
+  const onSignal = (signal: string): void => {
+    if (signalled !== null) return;
+    signalled = signal;
+    if (vigie !== null) stop();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  vigie = await startVigie(config, { logger });
+  if (signalled !== null) stop();
   return -1;
 }

@@ -3,26 +3,30 @@
  * already logged in: `inject` sends the session and, for state-changing requests, the CSRF token
  * (unless told not to). Area tests register their routes plugin and drive it with `inject`.
  *
- * Until the real app factory (src/admin/app.ts) lands, the session is a stub with the same
- * contract (request.lang, request.auth, CSRF checked on every non-GET, errors via toHttpError).
+ * It is the real app (buildAdminApp: host allowlist, CSP, auth, CSRF, error handler), logged in
+ * through the real /login form; when a test moves the clock by more than an hour the harness
+ * logs in again first (sessions expire by the same clock).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import formbody from '@fastify/formbody';
-import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type InjectOptions, type LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import type Database from 'better-sqlite3';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { AdminContext } from '../../src/admin/context.js';
-import { toHttpError } from '../../src/admin/http-errors.js';
-import { pickLang } from '../../src/admin/page/i18n.js';
+import { buildAdminApp } from '../../src/admin/app.js';
+import { createAdminStore } from '../../src/admin/auth/admin-store.js';
+import { hashPassword } from '../../src/admin/auth/password.js';
+import { FAST_SCRYPT, PASSWORD, cookieOf, form } from './auth-test-app.js';
 import { createPolicyService, type PolicyService } from '../../src/policy/policy-service.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../../src/store/config-database.js';
 import { openDatabase } from '../../src/store/open-database.js';
 
-export const TEST_CSRF = 'test-csrf-token';
+/** Gives the harness the session's CSRF token (inside the authenticated scope). */
+const csrfProbe: FastifyPluginAsync<{ ctx: AdminContext }> = async (app) => {
+  app.get('/__test/csrf', async (request) => ({ csrf: request.auth?.kind === 'session' ? request.auth.csrfToken : null }));
+};
 
 export interface AdminHarness {
   readonly app: FastifyInstance;
@@ -54,34 +58,29 @@ export async function createAdminHarness(routes: ReadonlyArray<FastifyPluginAsyn
     changed: () => policy.reload(),
     status: () => ({ startedAt: clock() - 3_600_000, upstreams: [{ server: 'udp://127.0.0.1:9', down: false, lastError: null }], counters: { queries: 0, blocked: 0 } }),
   };
-  const app = Fastify({ logger: false });
-  await app.register(cookie);
-  await app.register(formbody);
-  app.decorateRequest('lang', 'en');
-  app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
-    request.lang = pickLang(request.cookies.lang, request.headers['accept-language']);
-    request.auth = { kind: 'session', sessionId: 'test', csrfToken: TEST_CSRF };
-  });
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return;
-    const sent = request.headers['x-csrf-token'] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
-    if (sent !== TEST_CSRF) return reply.code(403).send({ code: 'CSRF', message: 'missing or wrong CSRF token' });
-  });
-  app.setErrorHandler((err, request, reply) => {
-    const { status, body } = toHttpError(err);
-    if (request.url.startsWith('/api/')) return reply.code(status).send(body);
-    return reply.code(status).header('content-type', 'text/plain; charset=utf-8').send(body.message);
-  });
-  for (const plugin of routes) await app.register(plugin, { ctx });
-  await app.ready();
+  createAdminStore({ db, clock, scrypt: FAST_SCRYPT }).setPasswordHash(await hashPassword(PASSWORD, FAST_SCRYPT));
+  const app = await buildAdminApp(ctx, { routes: [...routes, csrfProbe], setupCode: null, scrypt: FAST_SCRYPT });
+  let session: { cookie: string; csrf: string; at: number } | null = null;
+  const login = async (): Promise<{ cookie: string; csrf: string }> => {
+    if (session !== null && Math.abs(harness.now - session.at) < 3_600_000) return session;
+    const res = await app.inject({ method: 'POST', url: '/login', ...form({ password: PASSWORD }) });
+    if (res.statusCode !== 303) throw new Error(`harness login failed: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    const cookie = `vigie_session=${cookieOf(res, 'vigie_session')!.value}`;
+    const probe = await app.inject({ method: 'GET', url: '/__test/csrf', headers: { cookie } });
+    const csrf = (JSON.parse(probe.body) as { csrf: string | null }).csrf;
+    if (csrf === null) throw new Error('harness: no CSRF token after login');
+    session = { cookie, csrf, at: harness.now };
+    return session;
+  };
+  await login(); // now, before a test changes the password
   return Object.assign(harness, {
     app, ctx, config, db, logsDb, policy,
-    inject(opts: InjectOptions & { csrf?: boolean; lang?: 'en' | 'fr' }) {
+    async inject(opts: InjectOptions & { csrf?: boolean; lang?: 'en' | 'fr' }) {
       const { csrf = true, lang, ...rest } = opts;
+      const { cookie, csrf: token } = await login();
       const headers: Record<string, string> = { ...(rest.headers as Record<string, string> | undefined) };
-      if (csrf && rest.method !== undefined && rest.method !== 'GET') headers['x-csrf-token'] = TEST_CSRF;
-      if (lang) headers.cookie = `lang=${lang}`;
+      if (csrf && rest.method !== undefined && rest.method !== 'GET') headers['x-csrf-token'] = token;
+      headers.cookie = [cookie, lang ? `lang=${lang}` : '', headers.cookie ?? ''].filter(Boolean).join('; ');
       return app.inject({ ...rest, headers });
     },
     async close() {

@@ -195,5 +195,7 @@ describe('countListLines', () => {
     ['# c\n! c\n\n   \n', 0],
     ['a.example\r\nb.example\n# c\n', 2],
     ['0.0.0.0 a.example\n||b.example^\n', 2],
-  ])('%j → %i', (text, n) => expect(countListLines(text)).toBe(n));
+    ['[Adblock Plus 2.0]\n||a.example^\n  ! note\n\t||b.example^\r\n', 2],
+    ['a.example\r\n\r\nb.example', 2],
+  ])('%j → %i', (text, n) => expect(countListLines(Buffer.from(text))).toBe(n));
 });

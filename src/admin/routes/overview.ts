@@ -1,0 +1,91 @@
+/**
+ * The overview (admin home, GET /) and GET /api/status: protection state and active overrides,
+ * upstream health, counters since start, today's blocked attempts per device (local day in
+ * VIGIE_TZ), the latest blocked attempts and the new devices still waiting for a profile.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { deviceLabel } from '../../policy/build-snapshot.js';
+import { createDeviceStore } from '../../policy/device-store.js';
+import { addLocalDays, startOfLocalDay } from '../../policy/local-time.js';
+import { createOverrideStore } from '../../policy/override-store.js';
+import { countBlockedByDevice, searchBlockedAttempts } from '../../store/blocked-attempts-search.js';
+import type { AdminContext } from '../context.js';
+import { overviewMessages } from '../messages/overview.js';
+import { translator, type Lang } from '../page/i18n.js';
+import { sendPage } from '../page/send-page.js';
+import { localDateText } from '../schemas/activity.js';
+import { categoryTitle, deviceNameFor } from '../views/activity-labels.js';
+import { renderOverview } from '../views/overview.js';
+
+/** How far back a device without a profile counts as new. */
+export const NEW_DEVICE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** Latest blocked attempts shown. */
+const LATEST = 5;
+
+/** What the overview shows; also the body of GET /api/status. */
+export interface OverviewData {
+  readonly protection: {
+    readonly on: boolean;
+    readonly paused: ReadonlyArray<{ readonly deviceId: string; readonly deviceName: string; readonly until: number }>;
+    readonly blocked: ReadonlyArray<{ readonly deviceId: string; readonly deviceName: string; readonly until: number }>;
+  };
+  readonly upstreams: ReadonlyArray<{ readonly server: string; readonly down: boolean; readonly lastError: string | null }>;
+  readonly startedAt: number;
+  readonly counters: { readonly queries: number; readonly blocked: number };
+  readonly today: { readonly from: number; readonly to: number; readonly date: string; readonly devices: ReadonlyArray<{ readonly device: string; readonly deviceName: string; readonly count: number }> };
+  readonly latest: ReadonlyArray<{ readonly time: number; readonly device: string; readonly deviceName: string; readonly name: string; readonly qtype: string; readonly category: string; readonly categoryTitle: string; readonly list: string; readonly rule: string }>;
+  readonly newDevices: ReadonlyArray<{ readonly id: string; readonly name: string; readonly ip: string | null; readonly lastSeen: number }>;
+}
+
+/** Gathers the overview (see the file header). Reads only; bounded queries on indexes. */
+export function readOverview(ctx: AdminContext, lang: Lang): OverviewData {
+  const now = ctx.clock();
+  const tz = ctx.config.tz;
+  const deviceList = createDeviceStore({ db: ctx.db }).list();
+  const devices = new Map(deviceList.map((d) => [d.id, d]));
+  const overrides = createOverrideStore({ db: ctx.db, clock: ctx.clock }).list();
+  const describe = (o: { deviceId: string; until: number }) => ({ deviceId: o.deviceId, deviceName: deviceNameFor(o.deviceId, devices), until: o.until });
+  const status = ctx.status();
+  const from = startOfLocalDay(now, tz);
+  const to = addLocalDays(from, 1, tz);
+  const latest = searchBlockedAttempts(ctx.logsDb, { limit: LATEST }).rows;
+  return {
+    protection: {
+      on: true,
+      paused: overrides.filter((o) => o.kind === 'pause').map(describe),
+      blocked: overrides.filter((o) => o.kind === 'block').map(describe),
+    },
+    upstreams: status.upstreams.map((u) => ({ server: u.server, down: u.down, lastError: u.lastError })),
+    startedAt: status.startedAt,
+    counters: { queries: status.counters.queries ?? 0, blocked: status.counters.blocked ?? 0 },
+    today: {
+      from, to, date: localDateText(now, tz),
+      devices: countBlockedByDevice(ctx.logsDb, { from, to }).map((r) => ({ device: r.device, deviceName: deviceNameFor(r.device, devices), count: r.count })),
+    },
+    latest: latest.map((r) => ({
+      time: r.time, device: r.device, deviceName: deviceNameFor(r.device, devices), name: r.name, qtype: r.qtype,
+      category: r.category, categoryTitle: categoryTitle(r.category, ctx.policy.catalog.catalog, lang), list: r.list, rule: r.rule,
+    })),
+    newDevices: deviceList
+      .filter((d) => d.profileId === null && d.lastSeen >= now - NEW_DEVICE_WINDOW_MS)
+      .map((d) => ({ id: d.id, name: deviceLabel(d), ip: d.ip, lastSeen: d.lastSeen })),
+  };
+}
+
+/** Pages and API of the overview area. */
+export const overviewRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (app, { ctx }) => {
+  app.get('/', async (request, reply) => {
+    const t = translator(overviewMessages, request.lang);
+    const data = readOverview(ctx, request.lang);
+    return sendPage(request, reply, { title: t('title'), active: 'overview', body: renderOverview(data, request.lang, ctx.config.tz) });
+  });
+
+  app.get('/api/status', {
+    config: {
+      doc: {
+        summary: 'Protection state, upstream health, counters since start, today\'s blocked attempts per device, the latest blocked attempts and new devices to assign',
+        returns: '{ protection: { on, paused: [{ deviceId, deviceName, until }], blocked: [...] }, upstreams: [{ server, down, lastError }], startedAt, counters: { queries, blocked }, today: { from, to, date, devices: [{ device, deviceName, count }] }, latest: [{ time, device, deviceName, name, qtype, category, categoryTitle, list, rule }], newDevices: [{ id, name, ip, lastSeen }] }',
+      },
+    },
+  }, async (request) => readOverview(ctx, request.lang));
+};

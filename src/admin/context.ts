@@ -18,6 +18,10 @@ export interface ServiceStatus {
   readonly startedAt: number;
   readonly upstreams: ReadonlyArray<{ readonly server: string; readonly down: boolean; readonly lastError: string | null }>;
   readonly counters: Readonly<Record<string, number>>;
+  /** Blocked answers per category since start (for /metrics). */
+  readonly blockedByCategory?: Readonly<Record<string, number>>;
+  /** Upstream answer times since start: counts per bucket (`boundsMs`, then one slot for longer). */
+  readonly upstreamLatency?: { readonly boundsMs: readonly number[]; readonly counts: readonly number[]; readonly sumMs: number };
 }
 
 export interface AdminContext {

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { PolicyService } from '../policy/policy-service.js';
-import type { ResolverCounters } from '../resolver/counters.js';
+import { UPSTREAM_LATENCY_BOUNDS_MS, type ResolverCounters } from '../resolver/counters.js';
 import type { UpstreamClient } from '../resolver/upstream.js';
 import type { Clock } from '../resolver/types.js';
 import { createAdminServer } from './admin-server.js';
@@ -52,7 +52,13 @@ export async function startAdmin(deps: StartAdminDeps): Promise<RunningAdmin> {
       },
     },
     changed: () => policy.reload(),
-    status: () => ({ startedAt, upstreams: upstream.health(), counters: { ...counters } }),
+    status: () => ({
+      startedAt,
+      upstreams: upstream.health(),
+      counters: Object.fromEntries(Object.entries(counters).filter((e): e is [string, number] => typeof e[1] === 'number')),
+      blockedByCategory: Object.fromEntries(counters.blockedByCategory),
+      upstreamLatency: { boundsMs: UPSTREAM_LATENCY_BOUNDS_MS, counts: [...counters.upstreamLatency.counts], sumMs: counters.upstreamLatency.sumMs },
+    }),
   };
   const setupCode = hasAdminPassword(deps.configDb) ? null : generateSetupCode();
   const server = createAdminServer({ ctx, host: config.admin.host, port: config.admin.port, routes: ADMIN_ROUTES, setupCode });

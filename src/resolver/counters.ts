@@ -23,6 +23,25 @@ export interface ResolverCounters {
   truncatedAnswers: number;
   tcpConnections: number;
   tcpRejected: number;
+  /** Blocked answers per category (a few dozen keys at most). */
+  readonly blockedByCategory: Map<string, number>;
+  /**
+   * Upstream answer times: `upstreamLatency.counts[i]` answers took at most
+   * `UPSTREAM_LATENCY_BOUNDS_MS[i]` ms (the last slot: longer); `sumMs` their total. For /metrics.
+   */
+  readonly upstreamLatency: { readonly counts: Float64Array; sumMs: number };
+}
+
+/** Upper bounds (ms) of the upstream latency histogram's buckets (Prometheus `le`). */
+export const UPSTREAM_LATENCY_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500] as const;
+
+/** Records one upstream answer time (no allocation). */
+export function recordUpstreamLatency(counters: ResolverCounters, ms: number): void {
+  const bounds = UPSTREAM_LATENCY_BOUNDS_MS;
+  let i = 0;
+  while (i < bounds.length && ms > bounds[i]!) i++;
+  counters.upstreamLatency.counts[i]!++;
+  counters.upstreamLatency.sumMs += ms;
 }
 
 /** A fresh set of counters at zero. */
@@ -47,5 +66,7 @@ export function createCounters(): ResolverCounters {
     truncatedAnswers: 0,
     tcpConnections: 0,
     tcpRejected: 0,
+    blockedByCategory: new Map(),
+    upstreamLatency: { counts: new Float64Array(UPSTREAM_LATENCY_BOUNDS_MS.length + 1), sumMs: 0 },
   };
 }

@@ -7,7 +7,7 @@
 import { Rcode } from '../dns/constants.js';
 import { buildQueryFromQuestion } from '../dns/message-builder.js';
 import { stripOpt, type ParsedReply } from '../dns/reply-reader.js';
-import type { ResolverCounters } from './counters.js';
+import { recordUpstreamLatency, type ResolverCounters } from './counters.js';
 import { UpstreamError } from './upstream-error.js';
 import { canonicalHost, ExchangeTimeout, tcpExchange, udpExchange, type Expected, type ExchangeResult, type UpstreamServer } from './upstream-exchange.js';
 import type { Clock, DnsQuery } from './types.js';
@@ -105,7 +105,9 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
           const left = deadline - opts.clock();
           if (left <= 0) break;
           try {
+            const started = performance.now();
             const res = await exchangeOnce(st, question, flags, dnssecOk, expect, Math.min(opts.timeoutMs, left));
+            recordUpstreamLatency(counters, performance.now() - started);
             if (RETRYABLE_RCODES.has(res.reply.rcode)) {
               lastError = `${st.label} answered rcode ${res.reply.rcode}`;
               st.lastError = lastError;

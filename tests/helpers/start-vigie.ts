@@ -6,6 +6,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startVigie, type RunningVigie } from '../../src/main.js';
 import type { Clock } from '../../src/resolver/types.js';
+import type { Logger } from '../../src/log.js';
 
 export interface TestVigie extends RunningVigie {
   readonly port: number;
@@ -14,13 +15,13 @@ export interface TestVigie extends RunningVigie {
 }
 
 /** `env` adds or overrides VIGIE_* variables; VIGIE_UPSTREAMS must point at loopback. */
-export async function startTestVigie(env: Record<string, string>, opts: { clock?: Clock } = {}): Promise<TestVigie> {
+export async function startTestVigie(env: Record<string, string>, opts: { clock?: Clock; logger?: Logger } = {}): Promise<TestVigie> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-e2e-'));
   if (!env.VIGIE_UPSTREAMS || !/127\.0\.0\.\d+|\[::1\]/.test(env.VIGIE_UPSTREAMS)) throw new Error('tests must use a loopback upstream');
   const config = loadConfig({
     env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent', VIGIE_TZ: 'Europe/Paris', ...env },
   });
-  const vigie = await startVigie(config, { logger: pino({ level: 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const vigie = await startVigie(config, { logger: opts.logger ?? pino({ level: 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
   const port = vigie.dns.addresses()[0]!.port;
   // Inherit from the running instance so getters (catalog after a reload) stay live.
   return Object.assign(Object.create(vigie) as object, {

@@ -18,7 +18,11 @@ export function createRecordStage(deps: RecordDeps): Stage {
     switch (res.outcome) {
       case 'blocked':
         counters.blocked++;
-        if (res.decision) onBlocked(q, res.decision);
+        if (res.decision) {
+          const byCategory = counters.blockedByCategory;
+          byCategory.set(res.decision.category, (byCategory.get(res.decision.category) ?? 0) + 1);
+          onBlocked(q, res.decision);
+        }
         break;
       case 'cached':
         counters.cached++;

@@ -52,7 +52,7 @@ export const authMessages = defineMessages({
     'login.password.label': 'Mot de passe',
     'login.submit': 'Se connecter',
     'login.error.wrong': 'Mot de passe incorrect.',
-    'login.forgot': "Mot de passe oublié ? Sur l'ordinateur où tourne Vigie, choisissez-en un nouveau avec :",
+    'login.forgot': "Mot de passe oublié\u00a0? Sur l’ordinateur où tourne Vigie, choisissez-en un nouveau avec\u00a0:",
     'login.loggedOut': 'Vous êtes déconnecté.',
     'limit.locked.one': 'Trop de tentatives : réessayez dans 1 minute.',
     'limit.locked.many': 'Trop de tentatives : réessayez dans {minutes} minutes.',

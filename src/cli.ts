@@ -3,7 +3,10 @@
 import { formatConfigProblems, ConfigError } from './config.js';
 import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
+import { runBackup, runRestore } from './cli/backup.js';
 import { runDoctor } from './cli/doctor.js';
+import { runSync } from './cli/sync.js';
+import { runReport } from './cli/report.js';
 import { runPasswd } from './cli/passwd.js';
 import { runToken } from './cli/token.js';
 import { runDevices } from './cli/devices.js';
@@ -24,6 +27,9 @@ Commands:
                              with --client: for that device now (profile, override, schedule)
   log [--json] [--limit N] [--client IP]
                              print recent blocked attempts, newest first
+  report [--week 2026-W48|this|last] [--format text|json|csv] [--lang fr|en]
+                             weekly report per device: categories, days, hours, top sites, bypass attempts,
+                             first high-risk attempts, new devices, lookups, trend (default: last complete week)
   lists [add URL --category ID | remove URL|ID | update] [--json]
                              remote blocklist subscriptions: status, subscribe, unsubscribe, refresh now
   rules [allow|block NAME [--exact] | remove NAME] [--json]
@@ -42,6 +48,12 @@ Commands:
   passwd                     set the admin page's password (asked twice, or the first line of stdin); logs every admin session out
   token create NAME | list [--json] | revoke NAME|ID
                              API tokens for scripts (Authorization: Bearer …); the secret is printed once
+  backup FILE [--with-password]
+                             write the configuration (devices, profiles, schedules, rules, subscriptions,
+                             settings) to FILE; the admin password hash only with --with-password
+  restore FILE [--dry-run]   replace the configuration with a backup's (validated first, all or nothing)
+  sync --from URL --token T [--every 10m]
+                             copy a primary Vigie's configuration to this one (a second DNS server)
   help                       this text
 `;
 
@@ -54,8 +66,16 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'doctor':
       return runDoctor(rest);
+    case 'report':
+      return runReport(rest);
     case 'passwd':
       return runPasswd(rest);
+    case 'backup':
+      return runBackup(rest);
+    case 'restore':
+      return runRestore(rest);
+    case 'sync':
+      return runSync(rest);
     case 'token':
       return runToken(rest);
     case 'log':

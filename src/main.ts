@@ -36,6 +36,8 @@ import { createSwappableUpstream } from './resolver/swappable-upstream.js';
 import { formatUpstream, type Upstream } from './config-upstream.js';
 import { createRuntimeSettingsStore, DEFAULT_RETENTION_DAYS } from './settings/runtime-settings.js';
 import { createLogPruner } from './store/log-pruner.js';
+import { createDailyCounter, type DailyCounter } from './report/daily-counter.js';
+import { createCounterPruner } from './report/prune-counters.js';
 import { typeName } from './dns/constants.js';
 import type { Clock } from './resolver/types.js';
 import { createBlockedLog, type BlockedLog } from './store/blocked-log.js';
@@ -67,6 +69,8 @@ export interface RunningVigie {
   readonly admin: RunningAdmin | null;
   readonly upstream: UpstreamClient;
   readonly blockedLog: BlockedLog;
+  /** Lookups per device and local day (flushed every minute). */
+  readonly dailyCounter: DailyCounter;
   /** The lists as last loaded (replaced on every reload). */
   readonly catalog: LoadedCatalog;
   /** Reloads lists, custom rules, profiles, schedules, devices and overrides, and swaps the policy (what a change to the stamp does). */
@@ -94,6 +98,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   // of blocked queries (a script, a retry loop) cannot stall DNS or wear out an SD card: past
   // 5,000 rows a second the rest are counted, not written.
   const blockedLog = createBlockedLog({ db, clock, flushIntervalMs: BLOCKED_FLUSH_MS, maxBuffered: BLOCKED_ROWS_PER_FLUSH, logger: log.child({ module: 'blocked-log' }) });
+  // Lookups per device and local day, for the weekly report (a map in memory, one upsert a minute).
+  const dailyCounter = createDailyCounter({ db, clock, timeZone: config.tz, onError: (err) => log.warn({ err }, 'writing the daily counters failed') });
   const configDb = openSettings(config, log);
   let identification: DeviceIdentification | null = null;
   let admin: RunningAdmin | null = null;
@@ -119,7 +125,13 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       upstream.swap(upstreamFor(servers));
       log.info({ upstreams: text }, 'upstreams changed');
     };
-    const policyService = await createPolicyService({ config, db: configDb, clock, logger: log.child({ module: 'policy' }), onRebuilt: applyUpstreams });
+    let refresher: Refresher | null = null;
+    const onRebuilt = (): void => {
+      applyUpstreams();
+      // Subscriptions a restore or a sync brought in have no copy yet: fetch them now, not in a day.
+      void refresher?.refreshMissing();
+    };
+    const policyService = await createPolicyService({ config, db: configDb, clock, logger: log.child({ module: 'policy' }), onRebuilt });
     const reloadLists = policyService.reload;
     const cache = createAnswerCache({ ...config.cache, clock });
     const dnsLog = log.child({ module: 'dns' });
@@ -135,6 +147,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
             time: q.receivedAt, client: q.client.ip, name: q.name, qtype: typeName(q.type), category: d.category, list: d.list, rule: d.rule,
             device: q.requester?.deviceId ?? `ip:${q.client.ip}`, profile: q.requester?.profileId ?? '',
           }),
+        // The same device id as the blocked-attempt log, so counters and attempts match in the report.
+        onQuery: (q, blocked) => dailyCounter.count(q.requester?.deviceId ?? `ip:${q.client.ip}`, blocked, q.receivedAt),
       }),
       guard: createGuardStage({
         isAllowedClient: createCidrMatcher(config.allowedClients),
@@ -172,9 +186,12 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
     // Blocked attempts older than the retention (admin settings, default 90 days) go, in small batches.
     const pruner = createLogPruner({ db, clock, retentionDays: () => settings?.current().retentionDays ?? DEFAULT_RETENTION_DAYS, onError: (err) => log.warn({ err }, 'pruning the blocked-attempt log failed') });
     pruner.start();
+    dailyCounter.start();
+    const counterPruner = createCounterPruner({ db, clock, timeZone: config.tz, onError: (err) => log.warn({ err }, 'pruning the daily counters failed') });
+    counterPruner.start();
     // `vigie lists` / `vigie rules` (and the refresher below) touch a stamp file: reload within ~2 s.
     const watcher: ListsChangedWatcher = watchListsChanged({ dataDir: config.dataDir, onChange: reloadLists, onError: (err) => log.warn({ err }, 'cannot watch the lists stamp') });
-    const refresher: Refresher | null = configDb
+    refresher = configDb
       ? createRefresher({ store: createSubscriptionStore({ db: configDb }), listsDir: subscriptionListsDir(config.dataDir), clock, onChange: () => void reloadLists(), logger: log.child({ module: 'refresher' }) })
       : null;
     refresher?.start();
@@ -189,6 +206,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       devices: ids,
       upstream,
       blockedLog,
+      dailyCounter,
       get catalog() {
         return policyService.catalog;
       },
@@ -202,6 +220,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         upstream.close();
         await ids.stop();
         await pruner.stop();
+        await counterPruner.stop();
+        dailyCounter.stop();
         await policyService.idle();
         blockedLog.stop();
         db.close();
@@ -211,6 +231,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   } catch (err) {
     await admin?.stop();
     await identification?.stop();
+    dailyCounter.stop();
     blockedLog.stop();
     db.close();
     configDb?.close();

@@ -8,23 +8,16 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyPluginAsync, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes, renderApiDocs, type RouteForDocs } from '../../src/admin/api-docs.js';
+import { ADMIN_ROUTES } from '../../src/admin/admin-routes.js';
 import type { AdminContext } from '../../src/admin/context.js';
-import { activityRoutes } from '../../src/admin/routes/activity.js';
-import { devicesRoutes } from '../../src/admin/routes/devices.js';
-import { listsRoutes } from '../../src/admin/routes/lists.js';
-import { overviewRoutes } from '../../src/admin/routes/overview.js';
-import { profilesRoutes } from '../../src/admin/routes/profiles.js';
-import { schedulesRoutes } from '../../src/admin/routes/schedules.js';
-import { settingsRoutes } from '../../src/admin/routes/settings.js';
 import { createAdminHarness, type AdminHarness } from './harness.js';
 
 /**
  * EVERY area plugin of the admin app. Adding an area: import its plugin here, then regenerate
  * docs/api.md (the last test below fails while one is missing).
  */
-const AREA_PLUGINS: ReadonlyArray<FastifyPluginAsync<{ ctx: AdminContext }>> = [
-  overviewRoutes, devicesRoutes, profilesRoutes, schedulesRoutes, listsRoutes, activityRoutes, settingsRoutes,
-];
+/** The server's own list: what vigie serve registers is what gets documented. */
+const AREA_PLUGINS: ReadonlyArray<FastifyPluginAsync<{ ctx: AdminContext }>> = ADMIN_ROUTES;
 
 const DOCS_FILE = join(process.cwd(), 'docs', 'api.md');
 const ROUTES_DIR = join(process.cwd(), 'src', 'admin', 'routes');

@@ -187,3 +187,21 @@ function withMacOption(packet: Buffer, mac: string): Buffer {
   out.writeUInt16BE(1, 10); // ARCOUNT
   return out;
 }
+
+it('counts every lookup per device and local day for the weekly report', async () => {
+  now = at('19:00');
+  await addressOf('homework.example.test', ADULT);
+  await addressOf('tinder.com', CHILD);
+  vigie.dailyCounter.flush();
+  const logs = new Database(join(vigie.dataDir, 'logs.db'), { readonly: true });
+  try {
+    const rows = logs.prepare("SELECT device, queries, blocked FROM daily_counts WHERE day = '2026-11-25' ORDER BY device").all() as Array<{ device: string; queries: number; blocked: number }>;
+    const child = rows.find((r) => r.device === `ip:${CHILD}`);
+    const adult = rows.find((r) => r.device === `ip:${ADULT}`);
+    expect(child!.queries).toBeGreaterThanOrEqual(child!.blocked);
+    expect(child!.blocked).toBeGreaterThan(0);
+    expect(adult!.queries).toBeGreaterThan(adult!.blocked);
+  } finally {
+    logs.close();
+  }
+});

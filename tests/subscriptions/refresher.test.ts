@@ -126,6 +126,25 @@ describe('refresher against a real HTTP server', () => {
   });
 });
 
+describe('subscriptions without a kept copy (after a restore or a sync)', () => {
+  it('are fetched by refreshMissing, each at most once per 10 minutes while failing', async () => {
+    let fail = true;
+    server.handle((_req, res) => (fail ? res.writeHead(503).end() : sendList(res, LIST)));
+    const sub = store.add({ url: server.url('/restored.txt'), category: 'dating' });
+    const { refresher } = setup();
+    expect(await refresher.refreshMissing()).toMatchObject([{ id: sub.id, outcome: 'failed' }]);
+    fail = false;
+    now += 5 * 60_000;
+    expect(await refresher.refreshMissing()).toEqual([]); // tried 5 min ago: not yet
+    now += 5 * 60_000;
+    expect(await refresher.refreshMissing()).toMatchObject([{ id: sub.id, outcome: 'updated', entries: 2 }]);
+    expect(existsSync(refresher.lastGoodPath(sub.id))).toBe(true);
+    now += 60 * 60_000;
+    expect(await refresher.refreshMissing()).toEqual([]); // has its copy now
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
 describe('refresher with an injected downloader', () => {
   it('a downloader that throws fails that list only', async () => {
     const a = store.add({ url: 'https://lists.example/a.txt', category: 'custom' });

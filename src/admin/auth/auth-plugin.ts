@@ -25,7 +25,8 @@ declare module 'fastify' {
 
 /** True for JSON API paths (answers are JSON, never redirects). */
 export function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+  // /metrics is for Prometheus, not people: an anonymous scrape gets 401, not the login page.
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || url === '/metrics' || url.startsWith('/metrics?');
 }
 
 function isPublicRoute(request: FastifyRequest): boolean {

@@ -39,6 +39,11 @@ function errorFor(v: SettingsView, section: SettingsSection): SafeHtml | '' {
   return v.error?.section === section ? html`<p class="field-error" role="alert">${v.error.message}</p>` : '';
 }
 
+/** Links to the settings that have a page of their own. */
+function more(t: T): SafeHtml {
+  return html`<nav class="row" aria-label="${t('more.label')}"><a class="btn" href="/settings/backup">${t('more.backup')}</a></nav>`;
+}
+
 function origin(isStored: boolean, t: T): SafeHtml {
   return html`<p class="muted">${isStored ? t('fromPage') : t('fromBoot')}</p>`;
 }
@@ -152,7 +157,7 @@ function tokens(v: SettingsView, t: T): SafeHtml {
 /** The page body. */
 export function renderSettings(v: SettingsView): SafeHtml {
   const t = translator(settingsMessages, v.lang);
-  return html`${blockMode(v, t)}${upstreams(v, t)}${retention(v, t)}${password(v, t)}${tokens(v, t)}${boot(v, t)}`;
+  return html`${more(t)}${blockMode(v, t)}${upstreams(v, t)}${retention(v, t)}${password(v, t)}${tokens(v, t)}${boot(v, t)}`;
 }
 
 /** The page shown once after creating a token: its secret, to copy now. */

@@ -67,7 +67,16 @@ export interface Refresher {
   refreshOne(idOrUrl: string): Promise<RefreshOutcome>;
   /** Path of the kept copy of `id` (exists only after a first success). */
   lastGoodPath(id: string): string;
+  /**
+   * Downloads now the enabled subscriptions that have no kept copy yet (added by a restore or a
+   * sync rather than `vigie lists add`), each at most once per {@link MISSING_RETRY_MS}.
+   * Resolves with their outcomes; never rejects.
+   */
+  refreshMissing(): Promise<RefreshOutcome[]>;
 }
+
+/** A subscription without a kept copy is tried again after this long. */
+export const MISSING_RETRY_MS = 10 * 60_000;
 
 /** Counts lines that are neither blank nor comments (`#`, `!`, `[Adblock…]` headers), on the bytes. */
 export function countListLines(body: Uint8Array): number {
@@ -202,5 +211,13 @@ export function createRefresher(deps: RefresherDeps): Refresher {
         return refresh(sub);
       }),
     lastGoodPath: (id) => lastGoodListPath(listsDir, id),
+    refreshMissing: () =>
+      serial(async () => {
+        const now = clock();
+        const missing = store.list().filter((s) => s.enabled && !existsSync(lastGoodListPath(listsDir, s.id)) && (s.lastRefresh === null || now - s.lastRefresh >= MISSING_RETRY_MS));
+        const outcomes: RefreshOutcome[] = [];
+        for (const sub of missing) outcomes.push(await refresh(sub));
+        return outcomes;
+      }).catch(() => []),
   };
 }

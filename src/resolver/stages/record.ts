@@ -9,12 +9,15 @@ export interface RecordDeps {
   readonly counters: ResolverCounters;
   /** Called once per blocked answer (query name or CNAME target matched). Must not block. */
   readonly onBlocked: (q: DnsQuery, decision: BlockDecision) => void;
+  /** Called once per answered or failed query (daily lookup counters). Must not block. */
+  readonly onQuery?: (q: DnsQuery, blocked: boolean) => void;
 }
 
 /** Creates the record stage. */
 export function createRecordStage(deps: RecordDeps): Stage {
-  const { counters, onBlocked } = deps;
+  const { counters, onBlocked, onQuery } = deps;
   const note = (q: DnsQuery, res: Resolution): Resolution => {
+    onQuery?.(q, res.outcome === 'blocked');
     switch (res.outcome) {
       case 'blocked':
         counters.blocked++;
@@ -48,8 +51,9 @@ export function createRecordStage(deps: RecordDeps): Stage {
     }
     return res;
   };
-  const failed = (err: unknown): never => {
+  const failed = (q: DnsQuery, err: unknown): never => {
     counters.servfail++;
+    onQuery?.(q, false);
     throw err;
   };
   return {
@@ -60,9 +64,9 @@ export function createRecordStage(deps: RecordDeps): Stage {
       try {
         res = next(q);
       } catch (err) {
-        return failed(err);
+        return failed(q, err);
       }
-      return res instanceof Promise ? res.then((r) => note(q, r), failed) : note(q, res);
+      return res instanceof Promise ? res.then((r) => note(q, r), (err: unknown) => failed(q, err)) : note(q, res);
     },
   };
 }

@@ -27,7 +27,7 @@ Commands:
                              with --client: for that device now (profile, override, schedule)
   log [--json] [--limit N] [--client IP]
                              print recent blocked attempts, newest first
-  report [--week 2026-W48|this|last] [--format text|json|csv] [--lang fr|en]
+  report [--week 2026-W48|this|last] [--format text|json|csv|html] [--lang fr|en]
                              weekly report per device: categories, days, hours, top sites, bypass attempts,
                              first high-risk attempts, new devices, lookups, trend (default: last complete week)
   lists [add URL --category ID | remove URL|ID | update] [--json]

@@ -37,6 +37,10 @@ import { formatUpstream, type Upstream } from './config-upstream.js';
 import { createRuntimeSettingsStore, DEFAULT_RETENTION_DAYS } from './settings/runtime-settings.js';
 import { createLogPruner } from './store/log-pruner.js';
 import { createDailyCounter, type DailyCounter } from './report/daily-counter.js';
+import { createAlerter, type Alerter } from './notify/alerts.js';
+import { readEmailSettings } from './notify/email-settings.js';
+import { createWeeklySender, type WeeklySender } from './notify/weekly-sender.js';
+import { createReportRunner } from './report/generate-report.js';
 import { createCounterPruner } from './report/prune-counters.js';
 import { typeName } from './dns/constants.js';
 import type { Clock } from './resolver/types.js';
@@ -103,6 +107,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   const configDb = openSettings(config, log);
   let identification: DeviceIdentification | null = null;
   let admin: RunningAdmin | null = null;
+  let alerting: Alerter | null = null;
+  let closeReports = async (): Promise<void> => {};
   try {
     const counters = createCounters();
     const settings = configDb === null ? null : createRuntimeSettingsStore({ db: configDb, config });
@@ -135,6 +141,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
     const reloadLists = policyService.reload;
     const cache = createAnswerCache({ ...config.cache, clock });
     const dnsLog = log.child({ module: 'dns' });
+    const alerter = configDb === null ? null : createAlerter({ clock, settings: () => readEmailSettings(configDb), logger: log.child({ module: 'alerts' }), timeZone: config.tz });
+    alerting = alerter;
     const policy = policyService.holder;
     // A new device: rebuild so it shows with its name and any profile given meanwhile.
     const ids = createDeviceIdentification({ config, db: configDb, clock, logger: log.child({ module: 'devices' }), onNewDevices: () => void reloadLists() });
@@ -142,11 +150,14 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
     const handler = buildPipeline({
       record: createRecordStage({
         counters,
-        onBlocked: (q, d) =>
+        onBlocked: (q, d) => {
           blockedLog.add({
             time: q.receivedAt, client: q.client.ip, name: q.name, qtype: typeName(q.type), category: d.category, list: d.list, rule: d.rule,
             device: q.requester?.deviceId ?? `ip:${q.client.ip}`, profile: q.requester?.profileId ?? '',
-          }),
+          });
+          // High-risk attempts may warn the parents at once (email / webhook, at most hourly per device).
+          alerter?.onBlocked({ time: q.receivedAt, deviceId: q.requester?.deviceId ?? `ip:${q.client.ip}`, deviceName: q.requester?.deviceName ?? q.client.ip, category: d.category, name: q.name });
+        },
         // The same device id as the blocked-attempt log, so counters and attempts match in the report.
         onQuery: (q, blocked) => dailyCounter.count(q.requester?.deviceId ?? `ip:${q.client.ip}`, blocked, q.receivedAt),
       }),
@@ -187,6 +198,17 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
     const pruner = createLogPruner({ db, clock, retentionDays: () => settings?.current().retentionDays ?? DEFAULT_RETENTION_DAYS, onError: (err) => log.warn({ err }, 'pruning the blocked-attempt log failed') });
     pruner.start();
     dailyCounter.start();
+    // The weekly email (Sunday 18:00 by default), its report built in a worker thread.
+    const reportRunner = createReportRunner();
+    const weekly: WeeklySender | null = configDb === null ? null : createWeeklySender({
+      db: configDb, clock, timeZone: config.tz, logger: log.child({ module: 'weekly-email' }),
+      generate: (week, now) => reportRunner.generate({ logsFile: join(config.dataDir, LOG_DB_FILE), configFile: join(config.dataDir, CONFIG_DB_FILE), listsDir: config.listsDir, timeZone: config.tz, week, now }),
+    });
+    weekly?.start();
+    closeReports = async () => {
+      await weekly?.stop();
+      await reportRunner.close();
+    };
     const counterPruner = createCounterPruner({ db, clock, timeZone: config.tz, onError: (err) => log.warn({ err }, 'pruning the daily counters failed') });
     counterPruner.start();
     // `vigie lists` / `vigie rules` (and the refresher below) touch a stamp file: reload within ~2 s.
@@ -222,6 +244,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
         await pruner.stop();
         await counterPruner.stop();
         dailyCounter.stop();
+        alerter?.stop();
+        await closeReports();
         await policyService.idle();
         blockedLog.stop();
         db.close();
@@ -229,6 +253,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       },
     };
   } catch (err) {
+    alerting?.stop();
+    await closeReports();
     await admin?.stop();
     await identification?.stop();
     dailyCounter.stop();

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AdminContext } from './context.js';
 import { activityRoutes } from './routes/activity.js';
 import { backupRoutes } from './routes/backup.js';
+import { emailSettingsRoutes } from './routes/email-settings.js';
+import { reportRoutes } from './routes/report.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { devicesRoutes } from './routes/devices.js';
 import { listsRoutes } from './routes/lists.js';
@@ -12,5 +14,5 @@ import { schedulesRoutes } from './routes/schedules.js';
 import { settingsRoutes } from './routes/settings.js';
 
 export const ADMIN_ROUTES: ReadonlyArray<FastifyPluginAsync<{ ctx: AdminContext }>> = [
-  overviewRoutes, devicesRoutes, profilesRoutes, schedulesRoutes, listsRoutes, activityRoutes, settingsRoutes, backupRoutes, metricsRoutes,
+  overviewRoutes, devicesRoutes, profilesRoutes, schedulesRoutes, listsRoutes, activityRoutes, reportRoutes, settingsRoutes, emailSettingsRoutes, backupRoutes, metricsRoutes,
 ];

@@ -18,8 +18,9 @@ import { resolveWeek } from '../report/week.js';
 import { CONFIG_DB_FILE } from '../store/config-database.js';
 import { runCommand } from './config-command.js';
 import { escapeForTerminal } from './lists.js';
+import { renderReportEmail } from '../report/render-email.js';
 
-const FORMATS = ['text', 'json', 'csv'] as const;
+const FORMATS = ['text', 'json', 'csv', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage:
@@ -63,7 +64,8 @@ export async function runReport(args: string[]): Promise<number> {
     const now = Date.now();
     const week = checkWeek(values.week, now, config.tz);
     const report = generateWeeklyReportInThread({ logsFile, configFile: join(config.dataDir, CONFIG_DB_FILE), listsDir: config.listsDir, timeZone: config.tz, week, now });
-    const text = format === 'json' ? renderJsonReport(report) : format === 'csv' ? renderCsvReport(report, lang) : renderTextReport(report, lang);
+    // html: the weekly email's document (self-contained, inline styles), e.g. to print or archive.
+    const text = format === 'json' ? renderJsonReport(report) : format === 'csv' ? renderCsvReport(report, lang) : format === 'html' ? renderReportEmail(report, lang).html : renderTextReport(report, lang);
     process.stdout.write(text);
     return 0;
   });

@@ -3,6 +3,8 @@ import { defineMessages } from '../page/i18n.js';
 
 export const overviewMessages = defineMessages({
   en: {
+    'email.failed': 'Last weekly email failed ({when}): {error}',
+    'email.fix': 'Check the email settings',
     'title': 'Overview',
     'protection.title': 'Protection',
     'protection.on': 'Protection is on.',
@@ -37,6 +39,8 @@ export const overviewMessages = defineMessages({
     'newDevices.lastSeen': 'last seen {time}',
   },
   fr: {
+    'email.failed': 'Le dernier e-mail de la semaine a échoué ({when}) : {error}',
+    'email.fix': 'Vérifier les réglages e-mail',
     'title': 'Accueil',
     'protection.title': 'Protection',
     'protection.on': 'La protection est active.',

@@ -11,7 +11,9 @@ import { createOverrideStore } from '../../policy/override-store.js';
 import { countBlockedByDevice, searchBlockedAttempts } from '../../store/blocked-attempts-search.js';
 import type { AdminContext } from '../context.js';
 import { overviewMessages } from '../messages/overview.js';
-import { translator, type Lang } from '../page/i18n.js';
+import { html } from '../page/html.js';
+import { formatDateTime, translator, type Lang } from '../page/i18n.js';
+import { emailStatus } from './email-settings.js';
 import { sendPage } from '../page/send-page.js';
 import { localDateText } from '../schemas/activity.js';
 import { categoryTitle, deviceNameFor } from '../views/activity-labels.js';
@@ -77,7 +79,10 @@ export const overviewRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
   app.get('/', async (request, reply) => {
     const t = translator(overviewMessages, request.lang);
     const data = readOverview(ctx, request.lang);
-    return sendPage(request, reply, { title: t('title'), active: 'overview', body: renderOverview(data, request.lang, ctx.config.tz) });
+    // A failed weekly email is shown here, where parents look (not only in the log).
+    const email = emailStatus(ctx);
+    const body = html`${email.lastSend && !email.lastSend.ok ? html`<p class="flash warn" role="alert">${t('email.failed', { when: formatDateTime(email.lastSend.at, request.lang, ctx.config.tz), error: email.lastSend.error ?? '' })} <a href="/settings/email">${t('email.fix')}</a></p>` : ''}${renderOverview(data, request.lang, ctx.config.tz)}`;
+    return sendPage(request, reply, { title: t('title'), active: 'overview', body });
   });
 
   app.get('/api/status', {

@@ -41,7 +41,7 @@ function errorFor(v: SettingsView, section: SettingsSection): SafeHtml | '' {
 
 /** Links to the settings that have a page of their own. */
 function more(t: T): SafeHtml {
-  return html`<nav class="row" aria-label="${t('more.label')}"><a class="btn" href="/settings/backup">${t('more.backup')}</a></nav>`;
+  return html`<nav class="row" aria-label="${t('more.label')}"><a class="btn" href="/settings/email">${t('more.email')}</a><a class="btn" href="/settings/backup">${t('more.backup')}</a></nav>`;
 }
 
 function origin(isStored: boolean, t: T): SafeHtml {

@@ -5,6 +5,7 @@ import { isAppError } from './errors.js';
 import { runCheck } from './cli/check.js';
 import { runBackup, runRestore } from './cli/backup.js';
 import { runDoctor } from './cli/doctor.js';
+import { runHealthcheck } from './cli/healthcheck.js';
 import { runSync } from './cli/sync.js';
 import { runReport } from './cli/report.js';
 import { runPasswd } from './cli/passwd.js';
@@ -45,6 +46,8 @@ Commands:
   pause [REF --minutes N [--block] | REF --end] [--json]
                              pause filtering (or block everything) for one device for N minutes
   doctor [--json]            check DNS, upstreams, databases, lists, clock and device identification; each problem with its fix
+  healthcheck [--timeout MS] ask this Vigie one DNS question (localhost, answered locally); exit 0 when it answers,
+                             1 with the reason otherwise (Docker HEALTHCHECK, monitoring)
   passwd                     set the admin page's password (asked twice, or the first line of stdin); logs every admin session out
   token create NAME | list [--json] | revoke NAME|ID
                              API tokens for scripts (Authorization: Bearer …); the secret is printed once
@@ -66,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'doctor':
       return runDoctor(rest);
+    case 'healthcheck':
+      return runHealthcheck(rest);
     case 'report':
       return runReport(rest);
     case 'passwd':

@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { localDateParts } from '../policy/local-time.js';
 import type { Clock } from '../resolver/types.js';
+import { createBatchPruner, type BatchPruner } from '../store/batch-pruner.js';
 
 /** Dependencies of {@link createCounterPruner}. */
 export interface CounterPrunerDeps {
@@ -24,13 +25,8 @@ export interface CounterPrunerDeps {
   readonly onError?: (err: unknown) => void;
 }
 
-/** The counter pruner. */
-export interface CounterPruner {
-  /** Prunes every day older than the retention now, batch by batch; resolves with the rows deleted (both tables). */
-  run(): Promise<number>;
-  start(): void;
-  stop(): Promise<void>;
-}
+/** The counter pruner (see {@link BatchPruner}); a run's count covers both tables. */
+export type CounterPruner = BatchPruner;
 
 const DAY_MS = 86_400_000;
 
@@ -49,7 +45,6 @@ export function counterCutoffDay(now: number, days: number, timeZone: string): s
 
 /** Creates the pruner (timers start with start()). */
 export function createCounterPruner(deps: CounterPrunerDeps): CounterPruner {
-  const batch = deps.batchRows ?? 2_000;
   const retention = deps.retentionDays ?? (() => DEFAULT_COUNTER_RETENTION_DAYS);
   // The primary key (day, device) finds the oldest rows; the LIMIT keeps each batch short.
   const deleteBatch = deps.db.prepare(
@@ -59,47 +54,14 @@ export function createCounterPruner(deps: CounterPrunerDeps): CounterPruner {
   const deleteFirsts = deps.db.prepare(
     'DELETE FROM first_attempts WHERE time < ? AND NOT EXISTS (SELECT 1 FROM blocked_attempts AS b WHERE b.device = first_attempts.device)',
   );
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
-  const prune = async (): Promise<number> => {
-    const now = deps.clock();
-    const cutoff = counterCutoffDay(now, retention(), deps.timeZone);
-    let total = deleteFirsts.run(now - retention() * DAY_MS).changes;
-    for (;;) {
-      if (stopped) return total;
-      const { changes } = deleteBatch.run(cutoff, batch);
-      total += changes;
-      if (changes < batch) return total;
-      await new Promise((resolve) => setImmediate(resolve)); // let DNS answers through
-    }
-  };
-  const run = (): Promise<number> => {
-    running ??= prune()
-      .catch((err: unknown) => {
-        deps.onError?.(err);
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  return {
-    run,
-    start() {
-      if (timer !== null) return;
-      stopped = false;
-      timer = setInterval(() => void run(), deps.intervalMs ?? 60 * 60_000);
-      timer.unref();
-      void run();
+  return createBatchPruner({
+    prune: async (deleteInBatches) => {
+      const now = deps.clock();
+      const firsts = deleteFirsts.run(now - retention() * DAY_MS).changes;
+      return firsts + (await deleteInBatches(deleteBatch, counterCutoffDay(now, retention(), deps.timeZone)));
     },
-    async stop() {
-      stopped = true;
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+    ...(deps.batchRows !== undefined ? { batchRows: deps.batchRows } : {}),
+    ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
 }

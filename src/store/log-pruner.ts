@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../resolver/types.js';
+import { createBatchPruner, type BatchPruner } from './batch-pruner.js';
 
 export interface LogPrunerDeps {
   readonly db: Database.Database;
@@ -19,60 +20,19 @@ export interface LogPrunerDeps {
   readonly onError?: (err: unknown) => void;
 }
 
-export interface LogPruner {
-  /** Prunes everything past the retention now, batch by batch; resolves with the rows deleted. */
-  run(): Promise<number>;
-  start(): void;
-  stop(): Promise<void>;
-}
+/** The blocked-attempt pruner (see {@link BatchPruner}). */
+export type LogPruner = BatchPruner;
 
 const DAY_MS = 24 * 60 * 60_000;
 
 /** Creates the pruner (timers start with start()). */
 export function createLogPruner(deps: LogPrunerDeps): LogPruner {
-  const batch = deps.batchRows ?? 2_000;
   // The (time) index finds the oldest rows; deleting by rowid keeps each batch bounded.
   const deleteBatch = deps.db.prepare('DELETE FROM blocked_attempts WHERE id IN (SELECT id FROM blocked_attempts WHERE time < ? ORDER BY time LIMIT ?)');
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
-  const prune = async (): Promise<number> => {
-    const cutoff = deps.clock() - deps.retentionDays() * DAY_MS;
-    let total = 0;
-    for (;;) {
-      if (stopped) return total;
-      const { changes } = deleteBatch.run(cutoff, batch);
-      total += changes;
-      if (changes < batch) return total;
-      await new Promise((resolve) => setImmediate(resolve)); // let DNS answers through
-    }
-  };
-  const run = (): Promise<number> => {
-    running ??= prune()
-      .catch((err: unknown) => {
-        deps.onError?.(err);
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  return {
-    run,
-    start() {
-      if (timer !== null) return;
-      stopped = false;
-      timer = setInterval(() => void run(), deps.intervalMs ?? 60 * 60_000);
-      timer.unref();
-      void run();
-    },
-    async stop() {
-      stopped = true;
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return createBatchPruner({
+    prune: async (deleteInBatches) => deleteInBatches(deleteBatch, deps.clock() - deps.retentionDays() * DAY_MS),
+    ...(deps.batchRows !== undefined ? { batchRows: deps.batchRows } : {}),
+    ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
 }

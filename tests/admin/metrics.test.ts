@@ -44,7 +44,7 @@ beforeEach(async () => {
     counters: { queries: 1000, blocked: 120, cached: 300, stale: 4, forwarded: 560, refused: 2, rateLimited: 3, servfail: 5, local: 6, upstreamQueries: 570, upstreamTimeouts: 7, upstreamErrors: 2, dropped: 9 },
     blockedByCategory: { 'anonymous-chat': 100, dating: 20 },
     upstreamLatency: { boundsMs: [5, 10, 25, 50, 100, 250, 500, 1000, 2500], counts: [100, 200, 150, 60, 30, 10, 5, 3, 1, 1], sumMs: 12_345 },
-    upstreams: [{ server: 'udp://9.9.9.9:53', down: false, lastError: null }, { server: 'udp://[2620:fe::fe]:53', down: true, lastError: 'timeout' }],
+    upstreams: [{ server: 'udp://192.0.2.53:53', down: false, lastError: null }, { server: 'udp://[2001:db8::53]:53', down: true, lastError: 'timeout' }],
   };
   const ctx: AdminContext = {
     config, db, logsDb, clock: () => NOW, logger: pino({ level: 'silent' }),
@@ -113,8 +113,8 @@ describe('GET /metrics', () => {
     expect(s.get('vigie_dns_blocked_total{category="dating"}')).toBe(20);
     expect(s.get('vigie_upstream_failures_total{kind="timeout"}')).toBe(7);
     expect(s.get('vigie_upstream_failures_total{kind="error"}')).toBe(2);
-    expect(s.get('vigie_upstream_up{server="udp://9.9.9.9:53"}')).toBe(1);
-    expect(s.get('vigie_upstream_up{server="udp://[2620:fe::fe]:53"}')).toBe(0);
+    expect(s.get('vigie_upstream_up{server="udp://192.0.2.53:53"}')).toBe(1);
+    expect(s.get('vigie_upstream_up{server="udp://[2001:db8::53]:53"}')).toBe(0);
     expect(s.get('vigie_list_entries{list="vigie-core",category="anonymous-chat"}')).toBe(1234);
     expect(s.get('vigie_list_entries{list="subscription-a1b2c3d4e5f6",category="dating"}')).toBe(56);
     expect(s.get('vigie_devices{state="known"}')).toBe(1);

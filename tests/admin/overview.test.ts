@@ -83,7 +83,7 @@ describe('overview', () => {
     createOverrideStore({ db: h.db, clock: () => h.now }).set(TV, 'block', 60);
     setStatus(h, {
       startedAt: h.now - 3_600_000,
-      upstreams: [{ server: 'udp://1.1.1.1:53', down: false, lastError: null }, { server: 'udp://9.9.9.9:53', down: true, lastError: 'timeout after 800 ms' }],
+      upstreams: [{ server: 'udp://192.0.2.1:53', down: false, lastError: null }, { server: 'udp://192.0.2.53:53', down: true, lastError: 'timeout after 800 ms' }],
       counters: { queries: 1234, blocked: 56 },
     });
     for (let i = 0; i < 7; i++) insertAttempt(h.logsDb, h.now - (7 - i) * 1000, `site${i}.test`, LEA);
@@ -93,7 +93,7 @@ describe('overview', () => {
     expect(data.protection.paused).toEqual([{ deviceId: LEA, deviceName: 'Tablette de Léa', until: h.now + 30 * 60_000 }]);
     expect(data.protection.blocked.map((o) => o.deviceId)).toEqual([TV]);
     expect(data.counters).toEqual({ queries: 1234, blocked: 56 });
-    expect(data.upstreams[1]).toEqual({ server: 'udp://9.9.9.9:53', down: true, lastError: 'timeout after 800 ms' });
+    expect(data.upstreams[1]).toEqual({ server: 'udp://192.0.2.53:53', down: true, lastError: 'timeout after 800 ms' });
     expect(data.latest.map((r) => r.name)).toEqual(['site6.test', 'site5.test', 'site4.test', 'site3.test', 'site2.test']);
     expect(data.latest[0]!.categoryTitle).toBe('Anonymous chat rooms');
     // Léa (no profile, 2 days ago) is new; the TV (8 days ago) and the living room (profile chosen) are not
@@ -134,7 +134,7 @@ describe('overview', () => {
     const evil = '"><script>alert(1)</script>';
     createDeviceStore({ db: h.db }).update(LEA, { name: evil });
     insertAttempt(h.logsDb, h.now - 1000, '<img src=x onerror=alert(1)>.test', LEA);
-    setStatus(h, { startedAt: h.now, upstreams: [{ server: 'udp://1.1.1.1:53', down: true, lastError: '<img src=x onerror=alert(2)>' }], counters: {} });
+    setStatus(h, { startedAt: h.now, upstreams: [{ server: 'udp://192.0.2.1:53', down: true, lastError: '<img src=x onerror=alert(2)>' }], counters: {} });
     const res = await h.inject({ method: 'GET', url: '/' });
     expect(res.body).not.toContain('<script>alert');
     expect(res.body).not.toContain('<img src=x');

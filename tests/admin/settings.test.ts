@@ -49,12 +49,12 @@ describe('settings: block mode, upstreams, retention', () => {
   });
 
   it('PATCH /api/settings stores the changes, applies them and resets with null', async () => {
-    const res = await h.inject({ method: 'PATCH', url: '/api/settings', payload: { blockMode: 'nxdomain', upstreams: ['9.9.9.9', 'tcp://[2620:fe::fe]:53'], retentionDays: 30 } });
+    const res = await h.inject({ method: 'PATCH', url: '/api/settings', payload: { blockMode: 'nxdomain', upstreams: ['192.0.2.53', 'tcp://[2001:db8::53]:53'], retentionDays: 30 } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ blockMode: 'nxdomain', upstreams: ['udp://9.9.9.9:53', 'tcp://[2620:fe::fe]:53'], retentionDays: 30 });
+    expect(res.json()).toMatchObject({ blockMode: 'nxdomain', upstreams: ['udp://192.0.2.53:53', 'tcp://[2001:db8::53]:53'], retentionDays: 30 });
     expect(store().current()).toEqual({
       blockMode: 'nxdomain',
-      upstreams: [{ transport: 'udp', host: '9.9.9.9', port: 53 }, { transport: 'tcp', host: '2620:fe::fe', port: 53 }],
+      upstreams: [{ transport: 'udp', host: '192.0.2.53', port: 53 }, { transport: 'tcp', host: '2001:db8::53', port: 53 }],
       retentionDays: 30,
     });
     expect(changed).toBe(1);
@@ -64,7 +64,7 @@ describe('settings: block mode, upstreams, retention', () => {
   });
 
   it('refuses invalid settings with 400 and the message', async () => {
-    const bad = await h.inject({ method: 'PATCH', url: '/api/settings', payload: { upstreams: ['1.1.1.1', 'dns.google'] } });
+    const bad = await h.inject({ method: 'PATCH', url: '/api/settings', payload: { upstreams: ['192.0.2.1', 'dns.google'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'VALIDATION', issues: [{ path: ['upstreams', 1], message: '"dns.google" is not an IP address (upstreams must be IP literals, not names)' }] });
     const short = await h.inject({ method: 'PATCH', url: '/api/settings', payload: { retentionDays: 7 } });
@@ -82,15 +82,15 @@ describe('settings: block mode, upstreams, retention', () => {
     let res = await h.inject({ method: 'POST', url: '/settings/block-mode', ...form({ blockMode: 'refused', action: 'save' }) });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/settings?saved=1');
-    res = await h.inject({ method: 'POST', url: '/settings/upstreams', ...form({ upstreams: '1.1.1.1\r\n\r\n  udp://9.9.9.9:5353 \r\n', action: 'save' }) });
+    res = await h.inject({ method: 'POST', url: '/settings/upstreams', ...form({ upstreams: '192.0.2.1\r\n\r\n  udp://192.0.2.53:5353 \r\n', action: 'save' }) });
     expect(res.statusCode).toBe(303);
     res = await h.inject({ method: 'POST', url: '/settings/retention', ...form({ retentionDays: '45', action: 'save' }) });
     expect(res.statusCode).toBe(303);
-    expect(store().stored()).toEqual({ blockMode: 'refused', upstreams: ['udp://1.1.1.1:53', 'udp://9.9.9.9:5353'], retentionDays: 45 });
+    expect(store().stored()).toEqual({ blockMode: 'refused', upstreams: ['udp://192.0.2.1:53', 'udp://192.0.2.53:5353'], retentionDays: 45 });
     expect(changed).toBe(3);
     const page = await h.inject({ method: 'GET', url: '/settings?saved=1' });
     expect(page.body).toContain('Saved.');
-    expect(page.body).toContain('>udp://1.1.1.1:53\nudp://9.9.9.9:5353</textarea>');
+    expect(page.body).toContain('>udp://192.0.2.1:53\nudp://192.0.2.53:5353</textarea>');
     expect(page.body).toContain('Now: set on this page.');
 
     await h.inject({ method: 'POST', url: '/settings/upstreams', ...form({ upstreams: 'ignored', action: 'reset' }) });
@@ -99,12 +99,12 @@ describe('settings: block mode, upstreams, retention', () => {
   });
 
   it('a refused form shows the message and keeps the typed text, escaped', async () => {
-    const typed = '1.1.1.1\n"><script>alert(1)</script>';
+    const typed = '192.0.2.1\n"><script>alert(1)</script>';
     const res = await h.inject({ method: 'POST', url: '/settings/upstreams', ...form({ upstreams: typed, action: 'save' }) });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Please check: upstreams.1:');
     expect(res.body).not.toContain('<script>alert(1)');
-    expect(res.body).toContain('1.1.1.1\n&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+    expect(res.body).toContain('192.0.2.1\n&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
     const days = await h.inject({ method: 'POST', url: '/settings/retention', lang: 'fr', ...form({ retentionDays: '3', action: 'save' }) });
     expect(days.statusCode).toBe(400);
     expect(days.body).toContain('Vérifiez : retentionDays: keep at least 14 days');

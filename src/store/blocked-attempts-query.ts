@@ -17,7 +17,8 @@ export interface BlockedAttemptsQuery {
 /** Upper bound on `limit`: one call must stay a short, bounded read. */
 export const MAX_BLOCKED_ATTEMPTS_LIMIT = 10_000;
 
-const rowSchema = z.object({
+/** A `blocked_attempts` row as read back (without its id). */
+export const blockedAttemptRowSchema = z.object({
   time: z.number().int(),
   client: z.string(),
   name: z.string(),
@@ -28,7 +29,7 @@ const rowSchema = z.object({
   device: z.string(),
   profile: z.string(),
 });
-const rowsSchema = z.array(rowSchema);
+const rowsSchema = z.array(blockedAttemptRowSchema);
 
 /**
  * Lists logged blocked attempts, newest first (ties: last inserted first), optionally for one

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { blockedAttemptRowSchema } from './blocked-attempts-query.js';
 
 /** Most rows one call returns. */
 export const MAX_SEARCH_LIMIT = 500;
@@ -31,18 +32,7 @@ export interface BlockedAttemptsSearch {
   readonly limit?: number;
 }
 
-const rowSchema = z.object({
-  id: z.number().int(),
-  time: z.number().int(),
-  client: z.string(),
-  name: z.string(),
-  qtype: z.string(),
-  category: z.string(),
-  list: z.string(),
-  rule: z.string(),
-  device: z.string(),
-  profile: z.string(),
-});
+const rowSchema = blockedAttemptRowSchema.extend({ id: z.number().int() });
 
 /** One logged attempt with its row id (for the cursor). */
 export type FoundAttempt = z.infer<typeof rowSchema>;

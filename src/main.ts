@@ -156,7 +156,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
             device: q.requester?.deviceId ?? `ip:${q.client.ip}`, profile: q.requester?.profileId ?? '',
           });
           // High-risk attempts may warn the parents at once (email / webhook, at most hourly per device).
-          alerter?.onBlocked({ time: q.receivedAt, deviceId: q.requester?.deviceId ?? `ip:${q.client.ip}`, deviceName: q.requester?.deviceName ?? q.client.ip, category: d.category, name: q.name });
+          if (alerter?.watches(d.category)) alerter.onBlocked({ time: q.receivedAt, deviceId: q.requester?.deviceId ?? `ip:${q.client.ip}`, deviceName: q.requester?.deviceName ?? q.client.ip, category: d.category, name: q.name });
         },
         // The same device id as the blocked-attempt log, so counters and attempts match in the report.
         onQuery: (q, blocked) => dailyCounter.count(q.requester?.deviceId ?? `ip:${q.client.ip}`, blocked, q.receivedAt),

@@ -65,6 +65,8 @@ export interface AlertDelivery {
 export interface Alerter {
   /** Called for every blocked answer; returns at once. */
   onBlocked(attempt: BlockedAttemptInfo): void;
+  /** Whether attempts of `category` can alert at all (lets the DNS path skip building the attempt). */
+  watches(category: string): boolean;
   /** Resolves when the queue is empty (tests, shutdown). */
   idle(): Promise<void>;
   /** Alerts dropped because the queue was full. */
@@ -147,6 +149,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   };
 
   return {
+    watches: (category) => categories.has(category),
     onBlocked(attempt) {
       if (stopped || !categories.has(attempt.category)) return;
       const key = `${attempt.deviceId}\u0000${attempt.category}`;

@@ -83,6 +83,7 @@ describe('createAlerter', () => {
     const clock = { now: w48(0, 21, 14) };
     const { emails, posts, send } = recordingSenders();
     const alerter = createAlerter({ clock: () => clock.now, settings: () => settingsWith({}), send, logger: capturingLogger().logger, timeZone: PARIS });
+    expect([alerter.watches('anonymous-chat'), alerter.watches('random-video-chat'), alerter.watches('dating'), alerter.watches('social-media')]).toEqual([true, true, false, false]);
     alerter.onBlocked(attempt());
     // Nothing is sent inside onBlocked: the DNS answer goes first.
     expect(emails.length + posts.length).toBe(0);

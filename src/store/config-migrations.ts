@@ -145,4 +145,29 @@ export const configMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'services in profiles, per-device rules, shipped list sources',
+    up(db) {
+      // Profiles: `services` is a JSON object of explicit per-service choices (catalog service id →
+      // blocked), over the categories: a parent blocks TikTok or allows Discord without touching
+      // the whole category. Device rules: allow (or block) one catalog service or one name for one
+      // device, whatever its profile says (`target_type` 'service' | 'name'). Subscriptions: `source`
+      // is the catalog list id of a list Vigie ships a snapshot of and refreshes by default (null for
+      // the parents' own subscriptions).
+      db.exec(`
+        ALTER TABLE profiles ADD COLUMN services TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE device_rules (
+          device_id   TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+          kind        TEXT NOT NULL CHECK (kind IN ('allow', 'block')),
+          target_type TEXT NOT NULL CHECK (target_type IN ('service', 'name')),
+          target      TEXT NOT NULL,
+          subdomains  INTEGER NOT NULL DEFAULT 1,
+          created_at  INTEGER NOT NULL,
+          PRIMARY KEY (device_id, target_type, target)
+        );
+        ALTER TABLE subscriptions ADD COLUMN source TEXT;
+      `);
+    },
+  },
 ];

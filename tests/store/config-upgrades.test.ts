@@ -93,7 +93,7 @@ describe('config.db upgrades', () => {
     try {
       expect(readUserVersion(db)).toBe(configMigrations.length);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['admin_sessions', 'api_tokens', 'custom_rules', 'devices', 'overrides', 'profile_rules', 'profiles', 'schedules', 'settings', 'subscriptions']);
+      expect(tables).toEqual(['admin_sessions', 'api_tokens', 'custom_rules', 'device_rules', 'devices', 'overrides', 'profile_rules', 'profiles', 'schedules', 'settings', 'subscriptions']);
       expectSeeded(db, k);
       expect(db.prepare('SELECT count(*) FROM api_tokens').pluck().get()).toBe(0);
       expect(db.pragma('foreign_key_check')).toEqual([]);

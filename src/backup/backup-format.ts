@@ -43,6 +43,8 @@ const profileSchema = z.strictObject({
   name: name60,
   base: z.enum(PRESETS, { error: `must be one of the presets ${PRESETS.join(', ')}` }),
   categories: z.record(categoryId, z.boolean()).refine((o) => Object.keys(o).length <= 500, { error: 'has too many categories' }),
+  // Added with config.db v5; older backups have none.
+  services: z.record(categoryId, z.boolean()).refine((o) => Object.keys(o).length <= 2000, { error: 'has too many services' }).default({}),
   safeSearch: z.boolean(),
   builtIn: z.boolean(),
   createdAt: ms,
@@ -76,6 +78,14 @@ const deviceSchema = z.strictObject({
   lastSeen: ms,
 });
 
+const deviceRuleSchema = z.strictObject({
+  deviceId: z.string().max(60),
+  kind: z.enum(['allow', 'block']),
+  targetType: z.enum(['service', 'name']),
+  target: z.union([domain, categoryId]),
+  subdomains: z.boolean(),
+});
+
 const customRuleSchema = z.strictObject({ name: domain, kind: z.enum(['allow', 'block']), subdomains: z.boolean(), addedAt: ms });
 const subscriptionSchema = z.strictObject({ url: subscriptionUrlSchema, category: categoryId, enabled: z.boolean(), addedAt: ms });
 
@@ -85,6 +95,7 @@ const dataObject = z.strictObject({
   profileRules: z.array(profileRuleSchema).max(50_000),
   schedules: z.array(scheduleSchema).max(10_000),
   devices: z.array(deviceSchema).max(10_000),
+  deviceRules: z.array(deviceRuleSchema).max(50_000).default([]),
   customRules: z.array(customRuleSchema).max(50_000),
   subscriptions: z.array(subscriptionSchema).max(500),
   adminPasswordHash: z.string().max(500).regex(/^scrypt\$[\x21-\x7e]+$/, { error: 'is not a Vigie password hash' }).optional(),
@@ -137,6 +148,11 @@ function checkReferences(data: z.output<typeof dataObject>, ctx: Ctx): void {
   data.profileRules.forEach((r, i) => ref(r.profileId, ['profileRules', i, 'profileId']));
   data.schedules.forEach((s, i) => ref(s.profileId, ['schedules', i, 'profileId']));
   data.devices.forEach((d, i) => ref(d.profileId, ['devices', i, 'profileId']));
+  const devices = new Set(data.devices.map((d) => d.id));
+  noDuplicates(ctx, data.deviceRules, 'deviceRules', (r) => `${r.deviceId} ${r.targetType} ${r.target}`, 'the device rule');
+  data.deviceRules.forEach((r, i) => {
+    if (!devices.has(r.deviceId)) ctx.addIssue({ code: 'custom', path: ['deviceRules', i, 'deviceId'], message: `names a device '${r.deviceId}' that is not in the backup` });
+  });
 }
 
 

@@ -3,6 +3,7 @@
  * backup-format.ts), through the same stores the admin page uses. Everything is sorted so the
  * same configuration always gives the same data (a sync compares fingerprints).
  */
+import { createDeviceRuleStore } from '../policy/device-rule-store.js';
 import type Database from 'better-sqlite3';
 import { PASSWORD_SETTING } from '../admin/auth/admin-store.js';
 import { createCustomRulesStore } from '../blocklists/custom-rules.js';
@@ -34,7 +35,7 @@ export function readBackupData(db: Database.Database, opts: { includePassword?: 
   const data: BackupData = {
     settings: { defaultProfile: profiles.defaultProfileId(), blockMode: stored.blockMode, upstreams: stored.upstreams, retentionDays: stored.retentionDays },
     profiles: profiles.list()
-      .map((p) => ({ id: p.id, name: p.name, base: p.base, categories: { ...p.categories }, safeSearch: p.safeSearch, builtIn: p.builtIn, createdAt: createdAt.get(p.id) ?? 0 }))
+      .map((p) => ({ id: p.id, name: p.name, base: p.base, categories: { ...p.categories }, services: { ...p.services }, safeSearch: p.safeSearch, builtIn: p.builtIn, createdAt: createdAt.get(p.id) ?? 0 }))
       .sort((a, b) => byText(a.id, b.id)),
     profileRules: profiles.rules()
       .map((r) => ({ profileId: r.profileId, name: r.name, kind: r.kind, subdomains: r.subdomains }))
@@ -45,10 +46,14 @@ export function readBackupData(db: Database.Database, opts: { includePassword?: 
     devices: createDeviceStore({ db }).list()
       .map((d) => ({ id: d.id, mac: d.mac, randomizedMac: d.randomizedMac, ip: d.ip, addresses: [...d.addresses], hostname: d.hostname, name: d.name, profileId: d.profileId, firstSeen: d.firstSeen, lastSeen: d.lastSeen }))
       .sort((a, b) => byText(a.id, b.id)),
+    deviceRules: createDeviceRuleStore({ db }).list()
+      .map((r) => ({ deviceId: r.deviceId, kind: r.kind, targetType: r.targetType, target: r.target, subdomains: r.subdomains })),
     customRules: createCustomRulesStore({ db }).list()
       .map((r) => ({ name: r.name, kind: r.kind, subdomains: r.subdomains, addedAt: r.addedAt }))
       .sort((a, b) => byText(a.kind, b.kind) || byText(a.name, b.name)),
+    // Shipped sources (source set) belong to the install, not to the parents' configuration.
     subscriptions: createSubscriptionStore({ db }).list()
+      .filter((s) => s.source === null)
       .map((s) => ({ url: s.url, category: s.category, enabled: s.enabled, addedAt: s.addedAt }))
       .sort((a, b) => a.addedAt - b.addedAt || byText(a.url, b.url)),
   };

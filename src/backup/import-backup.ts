@@ -81,8 +81,8 @@ function apply(db: Database.Database, current: BackupData, next: BackupData): Im
   const custom = plan<D['customRules'][number]>(current.customRules, next.customRules, (r) => `${r.kind}\n${r.name}`);
   const subs = plan<D['subscriptions'][number]>(current.subscriptions, next.subscriptions, (s) => s.url);
 
-  for (const p of profiles.add) run('INSERT INTO profiles (id, name, base, categories, safe_search, built_in, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', p.id, p.name, p.base, json(p.categories), bit(p.safeSearch), bit(p.builtIn), p.createdAt);
-  for (const p of profiles.update) run('UPDATE profiles SET name = ?, base = ?, categories = ?, safe_search = ?, created_at = ? WHERE id = ?', p.name, p.base, json(p.categories), bit(p.safeSearch), p.createdAt, p.id);
+  for (const p of profiles.add) run('INSERT INTO profiles (id, name, base, categories, services, safe_search, built_in, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', p.id, p.name, p.base, json(p.categories), json(p.services), bit(p.safeSearch), bit(p.builtIn), p.createdAt);
+  for (const p of profiles.update) run('UPDATE profiles SET name = ?, base = ?, categories = ?, services = ?, safe_search = ?, created_at = ? WHERE id = ?', p.name, p.base, json(p.categories), json(p.services), bit(p.safeSearch), p.createdAt, p.id);
 
   for (const r of rules.remove) run('DELETE FROM profile_rules WHERE profile_id = ? AND name = ? AND kind = ?', r.profileId, r.name, r.kind);
   for (const r of [...rules.add, ...rules.update]) run('INSERT INTO profile_rules (profile_id, name, kind, subdomains) VALUES (?, ?, ?, ?) ON CONFLICT (profile_id, name, kind) DO UPDATE SET subdomains = excluded.subdomains', r.profileId, r.name, r.kind, bit(r.subdomains));
@@ -98,6 +98,14 @@ function apply(db: Database.Database, current: BackupData, next: BackupData): Im
   for (const d of [...devices.add, ...devices.update]) {
     run('INSERT INTO devices (id, mac, randomized_mac, ip, addresses, hostname, name, profile_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET mac = excluded.mac, randomized_mac = excluded.randomized_mac, ip = excluded.ip, addresses = excluded.addresses, hostname = excluded.hostname, name = excluded.name, profile_id = excluded.profile_id, first_seen = excluded.first_seen, last_seen = excluded.last_seen',
       d.id, d.mac, bit(d.randomizedMac), d.ip, json(d.addresses), d.hostname, d.name, d.profileId, d.firstSeen, d.lastSeen);
+  }
+
+  // A device's own rules follow the backup exactly (removed devices took theirs by cascade).
+  const deviceRules = plan<D['deviceRules'][number]>(current.deviceRules, next.deviceRules, (r) => `${r.deviceId}\n${r.targetType}\n${r.target}`);
+  for (const r of deviceRules.remove) run('DELETE FROM device_rules WHERE device_id = ? AND target_type = ? AND target = ?', r.deviceId, r.targetType, r.target);
+  for (const r of [...deviceRules.add, ...deviceRules.update]) {
+    run('INSERT INTO device_rules (device_id, kind, target_type, target, subdomains, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, target_type, target) DO UPDATE SET kind = excluded.kind, subdomains = excluded.subdomains',
+      r.deviceId, r.kind, r.targetType, r.target, bit(r.subdomains), Date.now());
   }
 
   // Last: nothing refers to these any more (their rules and schedules went above).
@@ -116,7 +124,7 @@ function apply(db: Database.Database, current: BackupData, next: BackupData): Im
   if (password) createAdminStore({ db, clock: Date.now }).setPasswordHash(next.adminPasswordHash!);
 
   const all = [profiles, rules, schedules, devices, custom, subs].map(counts);
-  const changed = settings > 0 || password || all.some((c) => c.added + c.updated + c.removed > 0);
+  const changed = settings > 0 || password || [...all, counts(deviceRules)].some((c) => c.added + c.updated + c.removed > 0);
   const [p, r, s, d, c, u] = all as [ImportCounts, ImportCounts, ImportCounts, ImportCounts, ImportCounts, ImportCounts];
   return { profiles: p, profileRules: r, schedules: s, devices: d, customRules: c, subscriptions: u, settings, password, changed };
 }

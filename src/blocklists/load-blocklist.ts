@@ -24,16 +24,21 @@ export async function loadBlocklist(config: Config, configDb: Database.Database 
   const extraLists: ExtraList[] = config.extraLists.map((path) => ({ path }));
   if (configDb === null) return loadCatalog(config.listsDir, { extraLists, ...(compiledCache ? { compiledCache } : {}) });
   const listsDir = subscriptionListsDir(config.dataDir);
+  const sourceCopies = new Map<string, string>();
   for (const sub of createSubscriptionStore({ db: configDb }).list()) {
     const file = lastGoodListPath(listsDir, sub.id);
     // Not downloaded yet (or removed meanwhile): nothing to load; the refresher will fetch it.
-    if (sub.enabled && existsSync(file)) extraLists.push({ path: file, id: subscriptionListId(sub.id), category: sub.category });
+    if (!sub.enabled || !existsSync(file)) continue;
+    // A shipped source's fresh copy replaces its snapshot (same list id, category and filters).
+    if (sub.source !== null) sourceCopies.set(sub.source, file);
+    else extraLists.push({ path: file, id: subscriptionListId(sub.id), category: sub.category });
   }
   const rules = createCustomRulesStore({ db: configDb }).list();
   return loadCatalog(config.listsDir, {
     extraLists,
     customAllow: rules.filter((r) => r.kind === 'allow'),
     customBlock: rules.filter((r) => r.kind === 'block'),
+    sourceCopies,
     ...(compiledCache ? { compiledCache } : {}),
   });
 }

@@ -4,52 +4,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { createBlocklist, type Blocklist, type BlocklistList, type CustomRule } from './blocklist.js';
+import { catalogFileSchema, entriesForPreset, type CatalogEntry, type CatalogService, type Preset } from './catalog-schema.js';
+import { listGuard, PROTECTED_NAMES } from './list-guard.js';
 import { compileList, type CompiledList } from './list-compiler.js';
 import { parseDomainList, type ParseIssue } from './parse-domain-list.js';
+import { createServiceIndex, type ServiceIndex } from './service-index.js';
 
-const localized = z.object({ en: z.string().min(1), fr: z.string().min(1) });
-
-/** The presets a parent picks from; each catalog entry says whether it is on in each one. */
-export const PRESETS = ['child', 'teen', 'adult', 'unfiltered'] as const;
-/** One preset: which catalog entries are on by default. */
-export type Preset = (typeof PRESETS)[number];
-
-/** Schema of lists/catalog.json: one entry per shipped list file or suggested subscription. */
-export const catalogSchema = z.array(
-  z
-    .object({
-      id: z.string().regex(/^[a-z0-9-]+$/).describe('Stable list id, used in logs and settings'),
-      category: z.string().regex(/^[a-z0-9-]+$/).describe('Category parents switch on or off'),
-      file: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9._-]*\.txt$/)
-        .nullable()
-        .describe('File name inside lists/ (no directories); null when Vigie ships no file and only suggests a subscription'),
-      subscription: z
-        .string()
-        .regex(/^https:\/\/[^\s]+$/)
-        .optional()
-        .describe('Suggested remote list (https URL) a parent may subscribe to'),
-      action: z.enum(['sinkhole', 'nxdomain']).describe("'nxdomain' for canaries that must never get a sinkhole"),
-      title: localized,
-      description: localized,
-      defaultOn: z
-        .object({ child: z.boolean(), teen: z.boolean(), adult: z.boolean(), unfiltered: z.boolean() })
-        .describe('Whether the entry is on in each preset'),
-      sources: z.array(z.string().min(1)).min(1).describe('Where the entries come from (repositories, sites, code index)'),
-    })
-    .refine((e) => e.file !== null || e.subscription !== undefined, { message: 'an entry without a file needs a subscription URL' }),
-);
-
-/** One entry of catalog.json. */
-export type CatalogEntry = z.infer<typeof catalogSchema>[number];
-
-/** The entries of `catalog` that are on in `preset` and ship a file (what {@link loadCatalog} reads). */
-export function entriesForPreset(catalog: readonly CatalogEntry[], preset: Preset): Array<CatalogEntry & { file: string }> {
-  return catalog.filter((e): e is CatalogEntry & { file: string } => e.file !== null && e.defaultOn[preset]);
-}
+export { PRESETS, entriesForPreset, type CatalogEntry, type CatalogService, type Preset } from './catalog-schema.js';
 
 /** A user list file added next to the catalog (hosts or plain format). */
 export interface ExtraList {
@@ -83,10 +45,12 @@ export interface LoadedCatalog {
   readonly customAllow: readonly CustomRule[];
   readonly customBlock: readonly CustomRule[];
   readonly lists: LoadedList[];
-  /** Exact names from never-block.txt ([] when the file is absent). */
+  /** Exact names never blocked: never-block.txt (if present) and the SafeSearch hosts. */
   readonly neverBlock: string[];
   /** The whole catalog, including entries that are off in the preset or ship no file. */
   readonly catalog: CatalogEntry[];
+  /** The catalog's services: one list each, and name → service. */
+  readonly services: ServiceIndex;
 }
 
 /** Options of {@link loadCatalog}. */
@@ -103,6 +67,11 @@ export interface LoadCatalogOptions {
    * Entries for files no longer loaded are dropped.
    */
   readonly compiledCache?: CompiledListCache;
+  /**
+   * Kept copies of shipped sources (catalog list id → file), refreshed by the running Vigie: such
+   * a copy is loaded instead of the snapshot shipped in lists/snapshots/.
+   */
+  readonly sourceCopies?: ReadonlyMap<string, string>;
 }
 
 /** File path → its compiled form and the stat it was compiled from. */
@@ -118,18 +87,22 @@ async function readNeverBlock(listsDir: string): Promise<string[]> {
 }
 
 /**
- * Reads `listsDir/catalog.json` (validated with {@link catalogSchema}), the list files of the
- * entries that are on in `opts.preset` (default 'child'; entries with `file: null` are only
- * suggestions and are skipped), the optional never-block.txt (exact allow entries) and `extraLists`
- * (action 'sinkhole', always loaded). Each list is compiled by {@link compileList}: large ones in a
+ * Reads `listsDir/catalog.json` (validated with {@link catalogFileSchema}), every list file of the
+ * catalog (entries with `file: null` are only suggestions and are skipped; a shipped source is
+ * read from its kept copy when `opts.sourceCopies` has one), its services, the optional
+ * never-block.txt (exact allow entries, with the SafeSearch hosts added) and `extraLists`
+ * (action 'sinkhole', always loaded). `blocklist` holds the lists on in `opts.preset`. Each list is compiled by {@link compileList}: large ones in a
  * worker thread, one at a time, so the DNS thread never stalls. Bad lines become issues on their
  * list; a missing catalog file or an invalid catalog rejects the promise.
  */
 export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {}): Promise<LoadedCatalog> {
   const catalogPath = join(listsDir, 'catalog.json');
-  const parsed = catalogSchema.safeParse(JSON.parse(await readFile(catalogPath, 'utf8')));
+  const parsed = catalogFileSchema.safeParse(JSON.parse(await readFile(catalogPath, 'utf8')));
   if (!parsed.success) throw new Error(`${catalogPath}: invalid catalog`, { cause: parsed.error });
-  const catalog = parsed.data;
+  const catalog = parsed.data.lists;
+  const neverBlock = await readNeverBlock(listsDir);
+  // Names no downloaded or imported list may block: never-block.txt and the SafeSearch hosts.
+  const protectedNames = [...neverBlock, ...PROTECTED_NAMES];
 
   const lists: LoadedList[] = [];
   const compiled: BlocklistList[] = [];
@@ -144,28 +117,48 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
     cache?.set(file, { size: st.size, mtimeMs: st.mtimeMs, list });
     return list;
   };
-  const add = async (meta: Omit<BlocklistList, 'block' | 'allow'> & { file: string }): Promise<void> => {
+  const add = async (meta: Omit<BlocklistList, 'block' | 'allow'> & { file: string; guarded: boolean; exclude?: string }): Promise<void> => {
     const list = await compileCached(meta.file);
     lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: list.stats.rules, issues: list.issues });
-    compiled.push({ id: meta.id, category: meta.category, action: meta.action, block: list.block, allow: list.allow });
+    const excluded = meta.exclude === undefined ? [] : await readExclusions(join(listsDir, meta.exclude));
+    // Lists we did not write (sources, subscriptions, local files) lose the rules that would
+    // block a protected name, and their reviewed exclusions, as exceptions of that list only.
+    const allow = meta.guarded ? listGuard(list, protectedNames, excluded) : list.allow;
+    compiled.push({ id: meta.id, category: meta.category, action: meta.action, block: list.block, allow });
   };
-  // Every entry with a file is compiled (they are small): profiles switch categories on and off
-  // without a reload. Only the preset's ones make up `blocklist`.
+  // Every entry with a file is compiled (they are small, or shared by every profile): profiles
+  // switch categories on and off without a reload. Only the preset's ones make up `blocklist`.
   const inPreset = new Set(entriesForPreset(catalog, opts.preset ?? 'child').map((e) => e.id));
   for (const entry of catalog) {
-    if (entry.file !== null) await add({ id: entry.id, category: entry.category, action: entry.action, file: join(listsDir, entry.file) });
+    if (entry.file === null) continue;
+    const copy = opts.sourceCopies?.get(entry.id);
+    await add({
+      id: entry.id, category: entry.category, action: entry.action,
+      file: copy ?? join(listsDir, entry.file),
+      guarded: entry.kind === 'source',
+      ...(entry.exclude === undefined ? {} : { exclude: entry.exclude }),
+    });
   }
   for (const extra of opts.extraLists ?? []) {
     const file = resolve(extra.path);
-    await add({ id: extra.id ?? basename(file, extname(file)), category: extra.category ?? 'custom', action: 'sinkhole', file });
+    await add({ id: extra.id ?? basename(file, extname(file)), category: extra.category ?? 'custom', action: 'sinkhole', file, guarded: true });
   }
   if (cache) for (const file of [...cache.keys()]) if (!used.has(file)) cache.delete(file);
-  const neverBlock = await readNeverBlock(listsDir);
   const customAllow = opts.customAllow ?? [];
   const customBlock = opts.customBlock ?? [];
   // Extra lists are always on in the preset view; catalog lists only when the preset has them.
   const firstExtra = catalog.filter((e) => e.file !== null).length;
   const presetLists = compiled.filter((l, i) => i >= firstExtra || inPreset.has(l.id));
-  const blocklist = createBlocklist(presetLists, { neverBlock, customAllow, customBlock });
-  return { blocklist, compiled, customAllow, customBlock, lists, neverBlock, catalog };
+  const blocklist = createBlocklist(presetLists, { neverBlock: protectedNames, customAllow, customBlock });
+  return { blocklist, compiled, customAllow, customBlock, lists, neverBlock: protectedNames, catalog, services: createServiceIndex(parsed.data.services) };
+}
+
+/** The names of an exclusion file (one per line, `#` comments), or [] when it is missing. */
+async function readExclusions(file: string): Promise<string[]> {
+  try {
+    return parseDomainList(await readFile(file, 'utf8')).domains;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
 }

@@ -57,8 +57,15 @@ export function mustFindProfile(profiles: ProfileStore, id: string): string {
 
 /** How an override reads in a listing: "paused, 25 min left". */
 export function describeOverride(o: Override, now: number): string {
-  return `${o.kind === 'pause' ? 'filtering paused' : 'everything blocked'}, ${formatTimeLeft(o.until, now)}`;
+  return `${OVERRIDE_TEXT[o.kind]}, ${formatTimeLeft(o.until, now)}`;
 }
+
+/** What each override does, in the CLI's words. */
+export const OVERRIDE_TEXT: Readonly<Record<Override['kind'], string>> = {
+  pause: 'paused (schedules and optional groups lifted; risky services, adult and bypass stay blocked)',
+  off: 'filtering turned off',
+  block: 'everything blocked',
+};
 
 function show(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });

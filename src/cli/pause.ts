@@ -1,6 +1,7 @@
 /**
- * `vigie pause`: a temporary override of one device — filtering paused for N minutes (reward
- * time), or everything blocked for N minutes — or ended now. Overrides end by themselves; a change
+ * `vigie pause`: a temporary override of one device — a pause for N minutes (reward time:
+ * schedules and optional groups lifted, the protective lists kept), filtering turned off entirely
+ * (explicit), or everything blocked for N minutes — or ended now. Overrides end by themselves; a change
  * touches the lists stamp, so a running `vigie serve` applies it within seconds.
  */
 import { parseArgs } from 'node:util';
@@ -10,14 +11,17 @@ import { deviceLabel } from '../policy/build-snapshot.js';
 import { createDeviceStore } from '../policy/device-store.js';
 import { createOverrideStore, MAX_OVERRIDE_MINUTES } from '../policy/override-store.js';
 import { runCommand, withConfigDb } from './config-command.js';
-import { describeOverride, mustFindDevice } from './devices.js';
+import type { Override } from '../policy/model.js';
+import { describeOverride, mustFindDevice, OVERRIDE_TEXT } from './devices.js';
 import { formatTable } from './format-table.js';
 import { escapeForTerminal } from './lists.js';
 import { formatTimeLeft } from './relative-time.js';
 
 const USAGE = `Usage:
   vigie pause [--json]                     overrides in force and the time left
-  vigie pause REF --minutes N              filtering off for that device for N minutes (reward time)
+  vigie pause REF --minutes N              reward time: schedules and optional groups lifted for N
+                                           minutes (risky chat, dating, adult and bypass stay blocked)
+  vigie pause REF --everything --minutes N filtering turned off entirely for N minutes
   vigie pause REF --block --minutes N      everything blocked for that device for N minutes
   vigie pause REF --end                    end the device's pause or block now
 REF is a device id, MAC address, IP address or name (see vigie devices).
@@ -32,21 +36,22 @@ export async function runPause(args: string[]): Promise<number> {
   return runCommand('pause', USAGE, () => {
     const { values, positionals } = parseArgs({
       args,
-      options: { json: { type: 'boolean', default: false }, minutes: { type: 'string' }, block: { type: 'boolean', default: false }, end: { type: 'boolean', default: false } },
+      options: { json: { type: 'boolean', default: false }, minutes: { type: 'string' }, block: { type: 'boolean', default: false }, everything: { type: 'boolean', default: false }, end: { type: 'boolean', default: false } },
       allowPositionals: true,
     });
     if (positionals.length > 1) throw new AppError('VALIDATION', 'give one device at a time');
     const ref = positionals[0];
     if (ref === undefined) {
-      if (values.minutes !== undefined || values.block || values.end) throw new AppError('VALIDATION', 'which device? (vigie pause REF ...)');
+      if (values.minutes !== undefined || values.block || values.everything || values.end) throw new AppError('VALIDATION', 'which device? (vigie pause REF ...)');
       return show(values.json);
     }
     if (values.end) {
-      if (values.minutes !== undefined || values.block) throw new AppError('VALIDATION', '--end takes no --minutes or --block');
+      if (values.minutes !== undefined || values.block || values.everything) throw new AppError('VALIDATION', '--end takes no --minutes, --block or --everything');
       return end(ref);
     }
     if (values.minutes === undefined) throw new AppError('VALIDATION', 'needs --minutes N (or --end)');
-    return start(ref, values.block ? 'block' : 'pause', parseMinutes(values.minutes));
+    if (values.block && values.everything) throw new AppError('VALIDATION', 'choose --block or --everything, not both');
+    return start(ref, values.block ? 'block' : values.everything ? 'off' : 'pause', parseMinutes(values.minutes));
   });
 }
 
@@ -73,13 +78,13 @@ function show(json: boolean): Promise<number> {
     }
     const when = new Intl.DateTimeFormat('sv-SE', { timeZone: config.tz, dateStyle: 'short', timeStyle: 'short' });
     process.stdout.write(formatTable(['DEVICE', 'ID', 'OVERRIDE', 'UNTIL', 'LEFT'], rows.map((r) => [
-      r.deviceName, r.deviceId, r.kind === 'pause' ? 'filtering paused' : 'everything blocked', when.format(r.until), formatTimeLeft(r.until, now),
+      r.deviceName, r.deviceId, OVERRIDE_TEXT[r.kind], when.format(r.until), formatTimeLeft(r.until, now),
     ])));
     return 0;
   });
 }
 
-function start(ref: string, kind: 'pause' | 'block', minutes: number): Promise<number> {
+function start(ref: string, kind: Override['kind'], minutes: number): Promise<number> {
   return withConfigDb(({ config, db, now }) => {
     const device = mustFindDevice(createDeviceStore({ db }), ref);
     const override = createOverrideStore({ db, clock: () => now }).set(device.id, kind, minutes);

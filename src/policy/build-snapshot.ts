@@ -7,7 +7,7 @@ import type { BlockMode } from '../resolver/answers.js';
 import type { BlockDecision, Requester } from '../resolver/types.js';
 import { compileProfile, type CompiledProfile } from './compile-profile.js';
 import { createLocalWeekClock, localDateParts } from './local-time.js';
-import { formatClockTime, type Device, type Override, type Profile, type ProfileRule, type ScheduleWindow } from './model.js';
+import { formatClockTime, type Device, type DeviceRule, type Override, type Profile, type ProfileRule, type ScheduleWindow } from './model.js';
 import type { PolicySnapshot } from './snapshot.js';
 import { deviceIdFor } from './device-store.js';
 
@@ -19,6 +19,8 @@ export interface PolicyInputs {
   readonly windows: readonly ScheduleWindow[];
   readonly devices: readonly Device[];
   readonly overrides: readonly Override[];
+  /** Parents' rules for single devices (allow or block a service or a name). */
+  readonly deviceRules?: readonly DeviceRule[];
   readonly defaultProfileId: string;
   /** IANA zone schedules are written in (VIGIE_TZ). */
   readonly timeZone: string;
@@ -30,6 +32,8 @@ export interface PolicyInputs {
 export interface BuiltPolicy extends PolicySnapshot {
   readonly profiles: ReadonlyMap<string, CompiledProfile>;
   readonly defaultProfile: CompiledProfile;
+  /** The profile as compiled for a device with rules of its own (else use `profiles`). */
+  readonly deviceProfiles: ReadonlyMap<string, CompiledProfile>;
   /** The device a query from ip/mac belongs to, if known. */
   deviceFor(ip: string, mac: string | null): Device | null;
   readonly overrides: ReadonlyMap<string, Override>;
@@ -55,7 +59,11 @@ function localTimeText(ms: number, timeZone: string, now: number): string {
   return at.year === today.year && at.month === today.month && at.day === today.day ? time : `${at.year}-${String(at.month).padStart(2, '0')}-${String(at.day).padStart(2, '0')} ${time}`;
 }
 
-/** A requester: the profile's decision, under the device's override while it lasts. */
+/**
+ * A requester: the profile's decision, under the device's override while it lasts. A pause
+ * (reward time) keeps the protective categories (risky chat, adult, bypass…) and SafeSearch: long
+ * enough to install a VPN is not a reason to open the door; 'off' lifts everything.
+ */
 export function makeRequester(id: string, label: string, compiled: CompiledProfile, override: Override | null, timeZone = 'UTC'): Requester {
   const { profile } = compiled;
   if (override === null) {
@@ -69,12 +77,13 @@ export function makeRequester(id: string, label: string, compiled: CompiledProfi
     profileId: profile.id,
     decide(name, now) {
       if (!active(now)) return compiled.decide(name, now);
-      if (override.kind === 'pause') return null;
+      if (override.kind === 'off') return null;
+      if (override.kind === 'pause') return compiled.decidePaused(name);
       // A listed name keeps its own decision (its category counts in the report; canaries keep
       // their NXDOMAIN, as a sinkhole answer would let browsers keep DoH on).
       return compiled.decide(name, now) ?? overrideDecision(name, override, untilText);
     },
-    isSafeSearchOn: (now) => profile.safeSearch && !(active(now) && override.kind === 'pause'),
+    isSafeSearchOn: (now) => profile.safeSearch && !(active(now) && override.kind === 'off'),
   };
 }
 
@@ -88,6 +97,18 @@ export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
   const defaultProfile = profiles.get(inputs.defaultProfileId) ?? [...profiles.values()][0];
   if (defaultProfile === undefined) throw new Error('a policy needs at least one profile');
   const overrides = new Map(inputs.overrides.map((o) => [o.deviceId, o]));
+  // Devices with rules of their own get their profile compiled once more, with those rules.
+  const rulesByDevice = new Map<string, DeviceRule[]>();
+  for (const rule of inputs.deviceRules ?? []) rulesByDevice.set(rule.deviceId, [...(rulesByDevice.get(rule.deviceId) ?? []), rule]);
+  const deviceProfiles = new Map<string, CompiledProfile>();
+  const compiledFor = (device: Device): CompiledProfile => {
+    const base = (device.profileId !== null ? profiles.get(device.profileId) : undefined) ?? defaultProfile;
+    const deviceRules = rulesByDevice.get(device.id);
+    if (deviceRules === undefined) return base;
+    const own = compileProfile({ loaded: inputs.loaded, profile: base.profile, rules: inputs.rules.filter((r) => r.profileId === base.profile.id), windows: inputs.windows, weekClock, deviceRules });
+    deviceProfiles.set(device.id, own);
+    return own;
+  };
 
   const byMac = new Map<string, Requester>();
   const byIp = new Map<string, Requester>();
@@ -95,7 +116,7 @@ export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
   const devicesByIp = new Map<string, Device>();
   // Devices are sorted most recently seen first: an address reused by a newer device wins.
   for (const device of [...inputs.devices].sort((a, b) => b.lastSeen - a.lastSeen)) {
-    const compiled = (device.profileId !== null ? profiles.get(device.profileId) : undefined) ?? defaultProfile;
+    const compiled = compiledFor(device);
     const requester = makeRequester(device.id, deviceLabel(device), compiled, overrides.get(device.id) ?? null, inputs.timeZone);
     if (device.mac !== null && !byMac.has(device.mac)) {
       byMac.set(device.mac, requester);
@@ -117,6 +138,7 @@ export function buildPolicySnapshot(inputs: PolicyInputs): BuiltPolicy {
     fallback,
     profiles,
     defaultProfile,
+    deviceProfiles,
     overrides,
     identify(ip, mac) {
       if (mac !== null) {

@@ -7,8 +7,8 @@
 import { createBlocklist, type Blocklist } from '../blocklists/blocklist.js';
 import type { LoadedCatalog } from '../blocklists/load-catalog.js';
 import type { BlockDecision } from '../resolver/types.js';
-import { MINUTES_PER_WEEK, type Profile, type ProfileRule, type ScheduleWindow } from './model.js';
-import { createProfileMatchers, isListOn } from './profile-matchers.js';
+import { MINUTES_PER_WEEK, type DeviceRule, type Profile, type ProfileRule, type ScheduleWindow } from './model.js';
+import { createProfileMatchers, isListOn, type AllowOrigin } from './profile-matchers.js';
 import { compileSchedule, describeWindow, type CompiledSchedule } from './schedule.js';
 
 /** What applies while one combination of windows is active. */
@@ -25,6 +25,10 @@ export interface CompiledProfile {
   readonly schedule: CompiledSchedule;
   /** The decision at `now` without any device override. */
   decide(name: string, now: number): BlockDecision | null;
+  /** The decision during a pause (reward time): protective categories only, no schedule. */
+  decidePaused(name: string): BlockDecision | null;
+  /** The allow rule that lets `name` through (device first, then profile, then everyone), or null. */
+  allowedBy(name: string): AllowOrigin | null;
   /** Windows active at `now`. */
   activeWindows(now: number): readonly ScheduleWindow[];
   /** Every rule in force for `name` at `now`, most specific first (bedtime first when it blocks). */
@@ -38,26 +42,42 @@ export interface CompileProfileInput {
   readonly windows: readonly ScheduleWindow[];
   /** Epoch ms → local minute-of-week in the configured time zone (createLocalWeekClock). */
   readonly weekClock: (ms: number) => number;
+  /** A device's own rules: compiles the profile as that device gets it. */
+  readonly deviceRules?: readonly DeviceRule[];
+}
+
+/** Whether `rule` covers `name` (the name itself, or a subdomain when the rule has subdomains). */
+function covers(rule: { name: string; subdomains: boolean }, name: string): boolean {
+  return name === rule.name || (rule.subdomains && name.endsWith(`.${rule.name}`));
 }
 
 /** Compiles a profile (see the file header). */
 export function compileProfile(input: CompileProfileInput): CompiledProfile {
   const { loaded, profile, rules, weekClock } = input;
   const schedule = compileSchedule(input.windows.filter((w) => w.profileId === profile.id));
-  const matchers = createProfileMatchers(loaded, profile, rules);
+  const matchers = createProfileMatchers(loaded, profile, rules, input.deviceRules ?? []);
   const baseOn = new Set(loaded.compiled.filter((l) => isListOn(l, profile, loaded.catalog)).map((l) => l.category));
-  const allowRules = [...loaded.customAllow, ...rules.filter((r) => r.kind === 'allow')].map((r) => ({ name: r.name, subdomains: r.subdomains }));
+  const allowRules = matchers.allowOrigins.map((o) => o.rule);
+  // A bedtime window's allow entry is a name, or a service id (every domain of the service).
+  const bedtimeAllow = (entry: string): Array<{ name: string; subdomains: boolean }> =>
+    loaded.services.get(entry) !== undefined ? loaded.services.rulesOf(entry) : [{ name: entry, subdomains: true }];
 
   const stateOf = (windows: readonly ScheduleWindow[]): WindowState => {
     const blockWindows = windows.filter((w) => w.mode === 'block');
     const windowCategories = new Map<string, ScheduleWindow>();
-    for (const w of blockWindows) for (const c of w.categories) if (!baseOn.has(c) && !windowCategories.has(c)) windowCategories.set(c, w);
+    for (const w of blockWindows) {
+      for (const c of w.categories) {
+        // A window may name a service: its decisions carry the service's category.
+        const category = loaded.services.get(c)?.category ?? c;
+        if (!baseOn.has(category) && !windowCategories.has(category)) windowCategories.set(category, w);
+      }
+    }
     const bedtimeWindow = windows.find((w) => w.mode === 'bedtime');
     const bedtime = bedtimeWindow === undefined ? null : {
       window: bedtimeWindow,
       allow: createBlocklist([], {
         neverBlock: [],
-        customAllow: [...windows.filter((w) => w.mode === 'bedtime').flatMap((w) => w.allow.map((name) => ({ name, subdomains: true }))), ...allowRules],
+        customAllow: [...windows.filter((w) => w.mode === 'bedtime').flatMap((w) => w.allow.flatMap(bedtimeAllow)), ...allowRules],
       }),
       reason: `schedule: ${describeWindow(bedtimeWindow, 'en')}`,
     };
@@ -96,6 +116,11 @@ export function compileProfile(input: CompileProfileInput): CompiledProfile {
       // canaries keep their NXDOMAIN (a sinkhole would let Firefox keep DoH on).
       if (state.bedtime === null || listed !== null) return listed;
       return bedtimeDecision(state, name);
+    },
+    decidePaused: (name) => matchers.paused().match(name),
+    allowedBy(name) {
+      const lower = name.toLowerCase().replace(/\.$/, '');
+      return matchers.allowOrigins.find((o) => covers(o.rule, lower)) ?? null;
     },
     activeWindows: (now) => (schedule.isEmpty ? [] : schedule.activeAt(weekClock(now))),
     explain(name, now) {

@@ -52,6 +52,12 @@ export interface Profile {
   readonly base: Preset;
   /** Explicit choices: category id → blocked. */
   readonly categories: Readonly<Record<string, boolean>>;
+  /**
+   * Explicit per-service choices over the categories: catalog service id → blocked (the service
+   * is blocked as a whole even when its category is off) or allowed (every domain of it is allowed,
+   * even when its category is on).
+   */
+  readonly services: Readonly<Record<string, boolean>>;
   readonly safeSearch: boolean;
   /** The four presets ship as profiles; they can be edited but not removed. */
   readonly builtIn: boolean;
@@ -88,10 +94,26 @@ export interface Device {
   readonly lastSeen: number;
 }
 
-/** A temporary override of one device: filtering paused, or everything blocked, until `until`. */
+/**
+ * A parent's rule for one device, whatever its profile says: allow (or block) one catalog service
+ * or one name (with its subdomains unless `subdomains` is false).
+ */
+export interface DeviceRule {
+  readonly deviceId: string;
+  readonly kind: 'allow' | 'block';
+  readonly targetType: 'service' | 'name';
+  readonly target: string;
+  readonly subdomains: boolean;
+}
+
+/**
+ * A temporary override of one device until `until`: 'pause' (reward time: schedules and the
+ * optional groups are lifted, the protective categories stay), 'off' (everything lifted: the
+ * parent chose it explicitly), 'block' (everything blocked).
+ */
 export interface Override {
   readonly deviceId: string;
-  readonly kind: 'pause' | 'block';
+  readonly kind: 'pause' | 'block' | 'off';
   readonly until: number;
   readonly createdAt: number;
 }

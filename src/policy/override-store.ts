@@ -1,6 +1,7 @@
 /**
- * Temporary per-device overrides in config.db (`overrides`): "pause filtering for 30 minutes"
- * (reward time) or "block everything for 1 hour". One per device; each ends by itself at `until`
+ * Temporary per-device overrides in config.db (`overrides`): "pause for 30 minutes" (reward time:
+ * schedules and optional groups lifted, risky services still blocked), "turn everything off for
+ * 30 minutes" or "block everything for 1 hour". One per device; each ends by itself at `until`
  * (the query path compares with the query's time, so no timer has to fire), and expired rows are
  * pruned on the next change.
  */
@@ -12,7 +13,7 @@ import type { Override } from './model.js';
 
 const row = z.object({
   device_id: z.string(),
-  kind: z.enum(['pause', 'block']),
+  kind: z.enum(['pause', 'block', 'off']),
   until: z.number().int(),
   created_at: z.number().int(),
 });

@@ -12,18 +12,22 @@ import { DEFAULT_PROFILE_ID, PRESETS, profileIdSchema, type Preset, type Profile
 
 const categoriesSchema = z.record(z.string().regex(/^[a-z0-9-]+$/), z.boolean());
 
+/** A JSON text column holding an object of id → boolean. */
+const choicesColumn = (what: string) => z.string().transform((text, ctx) => {
+  try {
+    return categoriesSchema.parse(JSON.parse(text));
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `${what} is not a JSON object of booleans` });
+    return z.NEVER;
+  }
+});
+
 const profileRow = z.object({
   id: z.string(),
   name: z.string(),
   base: z.enum(PRESETS),
-  categories: z.string().transform((text, ctx) => {
-    try {
-      return categoriesSchema.parse(JSON.parse(text));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'categories is not a JSON object of booleans' });
-      return z.NEVER;
-    }
-  }),
+  categories: choicesColumn('categories'),
+  services: choicesColumn('services'),
   safe_search: z.union([z.literal(0), z.literal(1)]),
   built_in: z.union([z.literal(0), z.literal(1)]),
 });
@@ -41,6 +45,8 @@ export interface ProfilePatch {
   readonly safeSearch?: boolean;
   /** category → blocked; null removes the explicit choice (back to the base preset's default). */
   readonly categories?: Readonly<Record<string, boolean | null>>;
+  /** catalog service id → blocked (true) or allowed (false); null removes the explicit choice. */
+  readonly services?: Readonly<Record<string, boolean | null>>;
 }
 
 export interface ProfileStore {
@@ -60,7 +66,18 @@ export interface ProfileStore {
 
 function toProfile(row: unknown): Profile {
   const r = profileRow.parse(row);
-  return { id: r.id, name: r.name, base: r.base, categories: r.categories, safeSearch: r.safe_search === 1, builtIn: r.built_in === 1 };
+  return { id: r.id, name: r.name, base: r.base, categories: r.categories, services: r.services, safeSearch: r.safe_search === 1, builtIn: r.built_in === 1 };
+}
+
+/** `current` with `patch` applied (null removes a choice); ids are checked for shape only. */
+function applyChoices(current: Readonly<Record<string, boolean>>, patch: Readonly<Record<string, boolean | null>> | undefined, what: string): Record<string, boolean> {
+  const next: Record<string, boolean> = { ...current };
+  for (const [id, value] of Object.entries(patch ?? {})) {
+    if (!/^[a-z0-9-]+$/.test(id)) throw new AppError('VALIDATION', `'${id}' is not a ${what} id`);
+    if (value === null) delete next[id];
+    else next[id] = value;
+  }
+  return next;
 }
 
 function notFound(id: string): AppError {
@@ -86,8 +103,8 @@ export function createProfileStore(deps: { db: Database.Database; clock?: Clock 
   const clock = deps.clock ?? Date.now;
   const selectAll = db.prepare('SELECT * FROM profiles ORDER BY built_in DESC, created_at, id');
   const selectOne = db.prepare('SELECT * FROM profiles WHERE id = ?');
-  const insert = db.prepare('INSERT INTO profiles (id, name, base, categories, safe_search, built_in, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)');
-  const updateRow = db.prepare('UPDATE profiles SET name = ?, categories = ?, safe_search = ? WHERE id = ?');
+  const insert = db.prepare('INSERT INTO profiles (id, name, base, categories, services, safe_search, built_in, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)');
+  const updateRow = db.prepare('UPDATE profiles SET name = ?, categories = ?, services = ?, safe_search = ? WHERE id = ?');
   const insertRule = db.prepare('INSERT INTO profile_rules (profile_id, name, kind, subdomains) VALUES (?, ?, ?, ?) ON CONFLICT (profile_id, name, kind) DO UPDATE SET subdomains = excluded.subdomains');
   const getSetting = db.prepare("SELECT value FROM settings WHERE key = 'default_profile'");
   const setSetting = db.prepare("INSERT INTO settings (key, value) VALUES ('default_profile', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -121,21 +138,17 @@ export function createProfileStore(deps: { db: Database.Database; clock?: Clock 
       const from = must(input.from ?? input.base ?? DEFAULT_PROFILE_ID);
       const base = input.base ?? from.base;
       db.transaction(() => {
-        insert.run(id, checkName(input.name), base, JSON.stringify(from.categories), from.safeSearch ? 1 : 0, clock());
+        insert.run(id, checkName(input.name), base, JSON.stringify(from.categories), JSON.stringify(from.services), from.safeSearch ? 1 : 0, clock());
         for (const rule of rules(from.id)) insertRule.run(id, rule.name, rule.kind, rule.subdomains ? 1 : 0);
       })();
       return must(id);
     },
     update(id, patch) {
       const current = must(id);
-      const categories: Record<string, boolean> = { ...current.categories };
-      for (const [category, value] of Object.entries(patch.categories ?? {})) {
-        if (!/^[a-z0-9-]+$/.test(category)) throw new AppError('VALIDATION', `'${category}' is not a category id`);
-        if (value === null) delete categories[category];
-        else categories[category] = value;
-      }
+      const categories = applyChoices(current.categories, patch.categories, 'category');
+      const services = applyChoices(current.services, patch.services, 'service');
       const name = patch.name === undefined ? current.name : checkName(patch.name);
-      updateRow.run(name, JSON.stringify(categories), (patch.safeSearch ?? current.safeSearch) ? 1 : 0, id);
+      updateRow.run(name, JSON.stringify(categories), JSON.stringify(services), (patch.safeSearch ?? current.safeSearch) ? 1 : 0, id);
       return must(id);
     },
     remove(id) {

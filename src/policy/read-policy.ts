@@ -7,6 +7,7 @@ import type { LoadedCatalog } from '../blocklists/load-catalog.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../resolver/types.js';
 import type { PolicyInputs } from './build-snapshot.js';
+import { createDeviceRuleStore } from './device-rule-store.js';
 import { createDeviceStore } from './device-store.js';
 import { DEFAULT_PROFILE_ID, type Profile } from './model.js';
 import { createOverrideStore } from './override-store.js';
@@ -16,10 +17,10 @@ import { createRuntimeSettingsStore } from '../settings/runtime-settings.js';
 
 /** The four presets as profiles, as config.db seeds them (used when config.db is unreadable). */
 export const BUILT_IN_PROFILES: readonly Profile[] = [
-  { id: 'child', name: 'Child', base: 'child', categories: {}, safeSearch: true, builtIn: true },
-  { id: 'teen', name: 'Teen', base: 'teen', categories: {}, safeSearch: true, builtIn: true },
-  { id: 'adult', name: 'Adult', base: 'adult', categories: {}, safeSearch: false, builtIn: true },
-  { id: 'unfiltered', name: 'Unfiltered', base: 'unfiltered', categories: {}, safeSearch: false, builtIn: true },
+  { id: 'child', name: 'Child', base: 'child', categories: {}, services: {}, safeSearch: true, builtIn: true },
+  { id: 'teen', name: 'Teen', base: 'teen', categories: {}, services: {}, safeSearch: true, builtIn: true },
+  { id: 'adult', name: 'Adult', base: 'adult', categories: {}, services: {}, safeSearch: false, builtIn: true },
+  { id: 'unfiltered', name: 'Unfiltered', base: 'unfiltered', categories: {}, services: {}, safeSearch: false, builtIn: true },
 ];
 
 /** Reads the policy inputs (see the file header). */
@@ -39,6 +40,7 @@ export function readPolicyInputs(deps: { config: Pick<Config, 'tz' | 'blockMode'
     windows: createScheduleStore({ db }).list(),
     devices: createDeviceStore({ db }).list(),
     overrides: createOverrideStore({ db, clock }).list(),
+    deviceRules: createDeviceRuleStore({ db, clock }).list(),
     defaultProfileId: profiles.defaultProfileId(),
   };
 }

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { catalogSchema, type CatalogEntry } from '../blocklists/load-catalog.js';
+import { catalogFileSchema, type CatalogFile } from '../blocklists/catalog-schema.js';
+import type { CatalogEntry } from '../blocklists/load-catalog.js';
 import { createDeviceStore } from '../policy/device-store.js';
 import type { Device } from '../policy/model.js';
 import { buildWeeklyReport } from './aggregate.js';
@@ -30,12 +31,17 @@ export interface ReportFilesOptions {
   readonly now: number;
 }
 
-/** Reads lists/catalog.json. @throws Error when it is missing or invalid. */
-export function readCatalog(listsDir: string): CatalogEntry[] {
+/** Reads lists/catalog.json (lists and services). @throws Error when it is missing or invalid. */
+export function readCatalogFile(listsDir: string): CatalogFile {
   const file = join(listsDir, 'catalog.json');
-  const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const parsed = catalogFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: invalid catalog`, { cause: parsed.error });
   return parsed.data;
+}
+
+/** The lists of lists/catalog.json. @throws Error when it is missing or invalid. */
+export function readCatalog(listsDir: string): CatalogEntry[] {
+  return readCatalogFile(listsDir).lists;
 }
 
 /** The devices of config.db, or [] when the file or its devices table does not exist yet. */

@@ -147,15 +147,26 @@ export const configMigrations: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'services in profiles, per-device rules, shipped list sources',
+    name: 'services in profiles, per-device rules, shipped list sources, overrides that turn everything off',
     up(db) {
       // Profiles: `services` is a JSON object of explicit per-service choices (catalog service id →
       // blocked), over the categories: a parent blocks TikTok or allows Discord without touching
       // the whole category. Device rules: allow (or block) one catalog service or one name for one
       // device, whatever its profile says (`target_type` 'service' | 'name'). Subscriptions: `source`
       // is the catalog list id of a list Vigie ships a snapshot of and refreshes by default (null for
-      // the parents' own subscriptions).
+      // the parents' own subscriptions). Overrides: kind 'off' is "turn everything off" for a while;
+      // a 'pause' (reward time) now lifts schedules and optional groups only (SQLite cannot alter a
+      // CHECK constraint: the table is rebuilt, rows kept).
       db.exec(`
+        CREATE TABLE overrides_v5 (
+          device_id  TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+          kind       TEXT NOT NULL CHECK (kind IN ('pause', 'block', 'off')),
+          until      INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        INSERT INTO overrides_v5 (device_id, kind, until, created_at) SELECT device_id, kind, until, created_at FROM overrides;
+        DROP TABLE overrides;
+        ALTER TABLE overrides_v5 RENAME TO overrides;
         ALTER TABLE profiles ADD COLUMN services TEXT NOT NULL DEFAULT '{}';
         CREATE TABLE device_rules (
           device_id   TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,

@@ -80,12 +80,17 @@ describe('vigie check --client', { timeout: 60_000 }, () => {
     expect(cli.run(['check', 'fr.wikipedia.org', '--client', '192.168.1.20']).stdout).toContain('fr.wikipedia.org: not blocked — forwarded upstream\n');
   });
 
-  it('follows the overrides: a pause lets the dating site through, a block stops everything', () => {
+  it('follows the overrides: a pause keeps dating blocked, turning everything off lets it through, a block stops everything', () => {
     cli.run(['pause', 'Léa tablet', '--minutes', '30']);
     let r = cli.run(['check', 'tinder.com', '--client', '192.168.1.20']);
-    expect(r.stdout).toMatch(/\noverride: filtering paused by a parent, (30|29) min left\n/);
+    expect(r.stdout).toMatch(/\noverride: paused \(schedules and optional groups lifted; risky services, adult and bypass stay blocked\) by a parent, (30|29) min left\n/);
+    expect(r.stdout).toContain('profile: child "Child", SafeSearch on\n');
+    expect(r.stdout).toContain('tinder.com: BLOCKED');
+    cli.run(['pause', 'Léa tablet', '--everything', '--minutes', '30']);
+    r = cli.run(['check', 'tinder.com', '--client', '192.168.1.20']);
+    expect(r.stdout).toMatch(/\noverride: filtering turned off by a parent, (30|29) min left\n/);
     expect(r.stdout).toContain('profile: child "Child", SafeSearch off\n');
-    expect(r.stdout).toContain('tinder.com: not blocked — forwarded upstream (filtering paused)\nmatching rules (not applied now):\n  category dating, list dating, rule tinder.com\n');
+    expect(r.stdout).toContain('tinder.com: not blocked — forwarded upstream (filtering off)\nmatching rules (not applied now):\n  category dating, list dating, rule tinder.com\n');
     cli.run(['pause', 'Dad laptop', '--block', '--minutes', '60']);
     r = cli.run(['check', 'wikipedia.org', '--client', '192.168.1.30']);
     expect(r.stdout).toMatch(/\noverride: everything blocked by a parent, (1 h 00|60|59) min left\n/);

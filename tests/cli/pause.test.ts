@@ -17,10 +17,10 @@ describe('vigie pause', { timeout: 60_000 }, () => {
     expect(cli.run(['pause']).stdout).toBe('no device is paused or blocked\n');
     let r = cli.run(['pause', 'léa tablet', '--minutes', '30']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^Léa tablet: filtering paused, 30 min left \(until \d{4}-\d\d-\d\d \d\d:\d\d\)\n$/);
+    expect(r.stdout).toMatch(/^Léa tablet: paused \(schedules and optional groups lifted; risky services, adult and bypass stay blocked\), 30 min left \(until \d{4}-\d\d-\d\d \d\d:\d\d\)\n$/);
     r = cli.run(['pause']);
-    expect(r.stdout).toMatch(/^DEVICE\s+ID\s+OVERRIDE\s+UNTIL\s+LEFT\nLéa tablet\s+mac:02:11:22:33:44:55\s+filtering paused\s+\S+ \S+\s+(30|29) min left\n$/);
-    expect(cli.run(['devices']).stdout).toMatch(/Léa tablet .* filtering paused, (30|29) min left\n/);
+    expect(r.stdout).toMatch(/^DEVICE\s+ID\s+OVERRIDE\s+UNTIL\s+LEFT\nLéa tablet\s+mac:02:11:22:33:44:55\s+paused \(schedules and optional groups lifted; risky services, adult and bypass stay blocked\)\s+\S+ \S+\s+(30|29) min left\n$/);
+    expect(cli.run(['devices']).stdout).toMatch(/Léa tablet .* paused \(schedules and optional groups lifted; risky services, adult and bypass stay blocked\), (30|29) min left\n/);
     const [json] = JSON.parse(cli.run(['pause', '--json']).stdout);
     expect(json).toMatchObject({ deviceId: 'mac:02:11:22:33:44:55', deviceName: 'Léa tablet', kind: 'pause', minutesLeft: 30 });
     r = cli.run(['pause', '02:11:22:33:44:55', '--end']);
@@ -42,7 +42,7 @@ describe('vigie pause', { timeout: 60_000 }, () => {
     [['Léa tablet', '--minutes', '0'], 2, "vigie pause: --minutes must be a whole number from 1 to 10080, not '0'\n"],
     [['Léa tablet', '--minutes', 'half an hour'], 2, "vigie pause: --minutes must be a whole number from 1 to 10080, not 'half an hour'\n"],
     [['Léa tablet'], 2, 'vigie pause: needs --minutes N (or --end)\n'],
-    [['Léa tablet', '--end', '--minutes', '5'], 2, 'vigie pause: --end takes no --minutes or --block\n'],
+    [['Léa tablet', '--end', '--minutes', '5'], 2, 'vigie pause: --end takes no --minutes, --block or --everything\n'],
     [['--minutes', '5'], 2, 'vigie pause: which device? (vigie pause REF ...)\n'],
     [['192.168.1.99', '--minutes', '5'], 1, "vigie pause: no device '192.168.1.99' (give an id, MAC, address or name from 'vigie devices')\n"],
   ])('refuses %j (exit %i)', (args, status, stderr) => {

@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 function presetProfile(id: Preset, over: Partial<Profile> = {}): Profile {
-  return { id, name: id, base: id, categories: {}, safeSearch: id === 'child' || id === 'teen', builtIn: true, ...over };
+  return { id, name: id, base: id, categories: {}, services: {}, safeSearch: id === 'child' || id === 'teen', builtIn: true, ...over };
 }
 
 function build(over: Partial<PolicyInputs> = {}): BuiltPolicy {
@@ -96,7 +96,7 @@ describe('presets with the shipped lists', () => {
 
 describe('profile categories and rules', () => {
   it('a profile switching social-media on and dating off blocks tiktok.com and not tinder.com', () => {
-    const own: Profile = { id: 'lea', name: 'Léa', base: 'child', categories: { 'social-media': true, dating: false }, safeSearch: true, builtIn: false };
+    const own: Profile = { id: 'lea', name: 'Léa', base: 'child', categories: { 'social-media': true, dating: false }, services: {}, safeSearch: true, builtIn: false };
     const policy = build({ profiles: [...PRESETS.map((p) => presetProfile(p)), own] });
     expect(decide(policy, 'lea', 'tiktok.com')).toMatchObject({ category: 'social-media', list: 'social-media', action: 'sinkhole' });
     expect(decide(policy, 'lea', 'www.tiktok.com')?.category).toBe('social-media');
@@ -330,12 +330,29 @@ describe('devices and overrides', () => {
     const pause: Override = { deviceId: `mac:${MAC_A}`, kind: 'pause', until, createdAt: T };
     const blockNow: Override = { deviceId: 'ip:192.0.2.20', kind: 'block', until, createdAt: T };
 
-    it('pause: nothing blocked and SafeSearch off until `until`, then the profile decides again', () => {
-      const r = build({ devices, overrides: [pause] }).identify('192.0.2.10', null);
+    it('pause (reward time) lifts schedules and optional groups, never risky chat, dating, bypass or SafeSearch', () => {
+      // The attack: a 30-minute reward pause used to lift everything, long enough to install a VPN.
+      const teenSocial: Profile = { ...presetProfile('teen'), categories: { 'social-media': true } };
+      const bedtime = win('teen', ['wed'], '12:00', '13:00', { mode: 'bedtime' });
+      const r = build({ devices, overrides: [pause], profiles: [...PRESETS.filter((p) => p !== 'teen').map((p) => presetProfile(p)), teenSocial], windows: [bedtime] }).identify('192.0.2.10', null);
+      expect(r.decide('tiktok.com', T)).toBeNull(); // optional group: lifted
+      expect(r.decide('news.example.net', T)).toBeNull(); // bedtime window: lifted
+      expect(r.decide('tinder.com', T)?.category).toBe('dating');
+      expect(r.decide('coco.gg', T)?.category).toBe('anonymous-chat');
+      expect(r.decide('nordvpn.com', T)?.category).toBe('bypass');
+      expect(r.decide('use-application-dns.net', until - 1)?.action).toBe('nxdomain');
+      expect(r.isSafeSearchOn(T)).toBe(true);
+      expect(r.decide('tiktok.com', until)?.category).toBe('social-media');
+      expect(r.decide('news.example.net', until - 1)).toBeNull();
+      expect(r.decide('news.example.net', until)?.category).toBe('bedtime');
+    });
+
+    it("'off' (turn everything off, chosen explicitly) lifts everything and SafeSearch until `until`", () => {
+      const off: Override = { ...pause, kind: 'off' };
+      const r = build({ devices, overrides: [off] }).identify('192.0.2.10', null);
       expect(r.decide('tinder.com', T)).toBeNull();
-      expect(r.decide('use-application-dns.net', until - 1)).toBeNull();
+      expect(r.decide('nordvpn.com', until - 1)).toBeNull();
       expect(r.isSafeSearchOn(T)).toBe(false);
-      expect(r.isSafeSearchOn(until - 1)).toBe(false);
       expect(r.decide('tinder.com', until)?.category).toBe('dating');
       expect(r.isSafeSearchOn(until)).toBe(true);
     });

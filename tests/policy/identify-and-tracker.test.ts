@@ -61,7 +61,7 @@ describe('identify stage', () => {
     loaded = await loadCatalog(listsDir);
     policy = buildPolicySnapshot({
       loaded,
-      profiles: PRESETS.map((id) => ({ id, name: id, base: id, categories: {}, safeSearch: id === 'child', builtIn: true })),
+      profiles: PRESETS.map((id) => ({ id, name: id, base: id, categories: {}, services: {}, safeSearch: id === 'child', builtIn: true })),
       rules: [], windows: [], overrides: [], defaultProfileId: 'child', timeZone: 'Europe/Paris', blockMode: 'null', builtAt: 0,
       devices: [
         device({ id: `mac:${MAC_A}`, mac: MAC_A, ip: '192.0.2.10', name: 'Tablette', profileId: 'teen', lastSeen: 10 }),

@@ -64,10 +64,10 @@ function windowFor(profileId: string, over: Partial<NewScheduleWindow> = {}): Ne
 describe('profile store', () => {
   it('seeds the four built-in presets', () => {
     expect(profiles.list()).toEqual([
-      { id: 'adult', name: 'Adult', base: 'adult', categories: {}, safeSearch: false, builtIn: true },
-      { id: 'child', name: 'Child', base: 'child', categories: {}, safeSearch: true, builtIn: true },
-      { id: 'teen', name: 'Teen', base: 'teen', categories: {}, safeSearch: true, builtIn: true },
-      { id: 'unfiltered', name: 'Unfiltered', base: 'unfiltered', categories: {}, safeSearch: false, builtIn: true },
+      { id: 'adult', name: 'Adult', base: 'adult', categories: {}, services: {}, safeSearch: false, builtIn: true },
+      { id: 'child', name: 'Child', base: 'child', categories: {}, services: {}, safeSearch: true, builtIn: true },
+      { id: 'teen', name: 'Teen', base: 'teen', categories: {}, services: {}, safeSearch: true, builtIn: true },
+      { id: 'unfiltered', name: 'Unfiltered', base: 'unfiltered', categories: {}, services: {}, safeSearch: false, builtIn: true },
     ]);
     expect(profiles.get('child')?.safeSearch).toBe(true);
     expect(profiles.get('nope')).toBeNull();
@@ -79,7 +79,7 @@ describe('profile store', () => {
     profiles.addRule({ profileId: 'teen', name: 'games.example', kind: 'block', subdomains: false });
 
     const lea = profiles.create({ id: 'lea', name: '  Léa  ', from: 'teen' });
-    expect(lea).toEqual({ id: 'lea', name: 'Léa', base: 'teen', categories: { 'social-media': true, dating: false }, safeSearch: false, builtIn: false });
+    expect(lea).toEqual({ id: 'lea', name: 'Léa', base: 'teen', categories: { 'social-media': true, dating: false }, services: {}, safeSearch: false, builtIn: false });
     expect(profiles.rules('lea')).toEqual([
       { profileId: 'lea', name: 'ent.example', kind: 'allow', subdomains: true },
       { profileId: 'lea', name: 'games.example', kind: 'block', subdomains: false },
@@ -125,7 +125,7 @@ describe('profile store', () => {
     expect(profiles.update('child', { categories: { 'social-media': true, gaming: false } }).categories).toEqual({ 'social-media': true, gaming: false });
     expect(profiles.update('child', { categories: { gaming: null, dating: false } }).categories).toEqual({ 'social-media': true, dating: false });
     const renamed = profiles.update('child', { name: ' Little ones ', safeSearch: false });
-    expect(renamed).toEqual({ id: 'child', name: 'Little ones', base: 'child', categories: { 'social-media': true, dating: false }, safeSearch: false, builtIn: true });
+    expect(renamed).toEqual({ id: 'child', name: 'Little ones', base: 'child', categories: { 'social-media': true, dating: false }, services: {}, safeSearch: false, builtIn: true });
     // An empty patch changes nothing; re-reading gives the same row.
     expect(profiles.update('child', {})).toEqual(renamed);
     expect(profiles.get('child')).toEqual(renamed);

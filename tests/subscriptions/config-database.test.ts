@@ -18,7 +18,7 @@ describe('openConfigDatabase', () => {
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
       expect(readUserVersion(db)).toBe(configMigrations.length);
       const cols = (db.prepare('PRAGMA table_info(subscriptions)').all() as { name: string }[]).map((c) => c.name);
-      expect(cols).toEqual(['id', 'url', 'category', 'enabled', 'added_at', 'etag', 'last_modified', 'last_refresh', 'last_success', 'last_error', 'entries']);
+      expect(cols).toEqual(['id', 'url', 'category', 'enabled', 'added_at', 'etag', 'last_modified', 'last_refresh', 'last_success', 'last_error', 'entries', 'source']);
     } finally {
       db.close();
     }

@@ -22,7 +22,7 @@ describe('subscription store', () => {
     const added = store.add({ url: '  HTTPS://Lists.Example.org/a.txt ', category: 'dating' });
     expect(added).toEqual({
       id: subscriptionId('https://lists.example.org/a.txt'), url: 'https://lists.example.org/a.txt', category: 'dating', enabled: true,
-      addedAt: now, etag: null, lastModified: null, lastRefresh: null, lastSuccess: null, lastError: null, entries: null,
+      addedAt: now, etag: null, lastModified: null, lastRefresh: null, lastSuccess: null, lastError: null, entries: null, source: null,
     });
     expect(added.id).toMatch(/^[0-9a-f]{12}$/);
     expect(subscriptionId('https://lists.example.org/a.txt')).toBe(added.id);

@@ -33,6 +33,8 @@ export interface Subscription {
   readonly lastError: string | null;
   /** Entries of the kept copy. */
   readonly entries: number | null;
+  /** The catalog list id when this is a source Vigie ships a snapshot of; null for a parent's own. */
+  readonly source: string | null;
 }
 
 const rowSchema = z.object({
@@ -47,6 +49,7 @@ const rowSchema = z.object({
   last_success: z.number().int().nullable(),
   last_error: z.string().nullable(),
   entries: z.number().int().nullable(),
+  source: z.string().nullable().default(null),
 });
 
 function toSubscription(row: unknown): Subscription {
@@ -54,7 +57,7 @@ function toSubscription(row: unknown): Subscription {
   return {
     id: r.id, url: r.url, category: r.category, enabled: r.enabled !== 0, addedAt: r.added_at,
     etag: r.etag, lastModified: r.last_modified, lastRefresh: r.last_refresh,
-    lastSuccess: r.last_success, lastError: r.last_error, entries: r.entries,
+    lastSuccess: r.last_success, lastError: r.last_error, entries: r.entries, source: r.source,
   };
 }
 

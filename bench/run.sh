@@ -10,7 +10,8 @@
 #   --quick            passed to run-peers.sh: 2 reps x 10 s instead of 3 x 12 s (about 10 min instead of 15)
 #   --no-malformed     skip the hostile-packet step
 #   --no-lists         skip the list steps (1M hosts load: time, RSS, stalls; latency during reloads;
-#                      the per-device policy decision cost, bench/policy-decide.mjs)
+#                      the per-device policy decision cost, bench/policy-decide.mjs; the default
+#                      catalog's start time and RSS beside dnsmasq, bench/catalog-start.mjs)
 #   --malformed-only   only the hostile-packet step (needs the generated data from an earlier run)
 #   --with-extras      also run run-peers.sh's Node extras (memory comparison, dns2 malformed tests; npm install)
 #   -h | --help
@@ -156,6 +157,12 @@ if [ "$LISTS" = 1 ]; then
   else
     echo "bench/run.sh: $HOSTS missing (run the peer benchmark once); list measurements skipped" | tee -a "$LOG"
   fi
+  # Issue #11: start time and RSS with the whole default catalog (services + shipped snapshots),
+  # beside dnsmasq loading the same names and beside Vigie with a one-name catalog.
+  OUTC=${RESULTS:-$BENCH_WORK/results/catalog-$(date -u +%Y%m%dT%H%M%SZ)}; mkdir -p "$OUTC"
+  echo "== taskset -c $SRV_CPU node bench/catalog-start.mjs" | tee -a "$LOG"
+  taskset -c "$SRV_CPU" node "$REPO/bench/catalog-start.mjs" --runs=5 2>&1 | tee "$OUTC/catalog-start.md" | tee -a "$LOG"
+  RESULTS=${RESULTS:-$OUTC}
 fi
 kill "$SAMPLER" 2>/dev/null
 [ -n "$RESULTS" ] && [ -d "$RESULTS" ] && cp "$LOADLOG" "$RESULTS/loadavg.log"

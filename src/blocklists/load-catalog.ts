@@ -117,13 +117,13 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
     cache?.set(file, { size: st.size, mtimeMs: st.mtimeMs, list });
     return list;
   };
-  const add = async (meta: Omit<BlocklistList, 'block' | 'allow'> & { file: string; guarded: boolean; exclude?: string }): Promise<void> => {
+  const add = async (meta: Omit<BlocklistList, 'block' | 'allow'> & { file: string; guarded: boolean }): Promise<void> => {
     const list = await compileCached(meta.file);
     lists.push({ id: meta.id, category: meta.category, file: meta.file, entries: list.stats.rules, issues: list.issues });
-    const excluded = meta.exclude === undefined ? [] : await readExclusions(join(listsDir, meta.exclude));
-    // Lists we did not write (sources, subscriptions, local files) lose the rules that would
-    // block a protected name, and their reviewed exclusions, as exceptions of that list only.
-    const allow = meta.guarded ? listGuard(list, protectedNames, excluded) : list.allow;
+    // Lists we did not write (sources, subscriptions, local files) lose the rules that would block
+    // a protected name, as exceptions of that list only. (A source's reviewed exclusions drop
+    // exact entries: the snapshot is shipped without them and the refresher filters new copies.)
+    const allow = meta.guarded ? listGuard(list, protectedNames) : list.allow;
     compiled.push({ id: meta.id, category: meta.category, action: meta.action, block: list.block, allow });
   };
   // Every entry with a file is compiled (they are small, or shared by every profile): profiles
@@ -136,7 +136,6 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
       id: entry.id, category: entry.category, action: entry.action,
       file: copy ?? join(listsDir, entry.file),
       guarded: entry.kind === 'source',
-      ...(entry.exclude === undefined ? {} : { exclude: entry.exclude }),
     });
   }
   for (const extra of opts.extraLists ?? []) {
@@ -151,14 +150,4 @@ export async function loadCatalog(listsDir: string, opts: LoadCatalogOptions = {
   const presetLists = compiled.filter((l, i) => i >= firstExtra || inPreset.has(l.id));
   const blocklist = createBlocklist(presetLists, { neverBlock: protectedNames, customAllow, customBlock });
   return { blocklist, compiled, customAllow, customBlock, lists, neverBlock: protectedNames, catalog, services: createServiceIndex(parsed.data.services) };
-}
-
-/** The names of an exclusion file (one per line, `#` comments), or [] when it is missing. */
-async function readExclusions(file: string): Promise<string[]> {
-  try {
-    return parseDomainList(await readFile(file, 'utf8')).domains;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
 }

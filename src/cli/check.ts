@@ -1,6 +1,6 @@
 /**
- * `vigie check NAME`: is NAME blocked, and by which list and rule (every match, most specific
- * first). With `--client IP [--mac MAC]`: the decision for that device now (see check-client.ts).
+ * `vigie check NAME`: is NAME blocked, by which list and rule (every match, most specific
+ * first), and which catalog service it belongs to. With `--client IP [--mac MAC]`: the decision for that device now (see check-client.ts).
  */
 import { domainToASCII } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -50,15 +50,19 @@ export async function runCheck(args: string[]): Promise<number> {
   const local = localZoneOf(name) ?? null;
   const decision = matches[0] ?? null;
   const answer = answerFor(decision, local, config.blockMode);
+  // The service the name belongs to: parents think in apps ("Yubo"), not in API host names.
+  const found = catalog.services.serviceOf(name);
+  const service = found === null ? null : { id: found.id, name: found.name.en, category: found.category };
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ name, blocked: decision !== null, answer, allowed, localZone: local, matches })}\n`);
+    process.stdout.write(`${JSON.stringify({ name, blocked: decision !== null, answer, allowed, localZone: local, service, matches })}\n`);
     return 0;
   }
+  const serviceLine = service === null ? '' : `  service ${service.name} (${service.id}, category ${service.category})\n`;
   if (decision === null) {
-    process.stdout.write(`${name}: not blocked — ${answer}${allowed ? ' (never-block list or a custom allow rule)' : ''}\n`);
+    process.stdout.write(`${name}: not blocked — ${answer}${allowed ? ' (never-block list or a custom allow rule)' : ''}\n${serviceLine}`);
     return 0;
   }
-  process.stdout.write(`${name}: BLOCKED — answer ${answer}\n`);
+  process.stdout.write(`${name}: BLOCKED — answer ${answer}\n${serviceLine}`);
   for (const m of matches) process.stdout.write(`  category ${m.category}, list ${m.list}, rule ${m.rule}\n`);
   return 0;
 }

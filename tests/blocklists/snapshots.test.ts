@@ -105,6 +105,58 @@ describe.each(manifest.map((e) => [e.id, e] as const))('snapshot %s', (_id, entr
   });
 });
 
+describe('lists/services/adult.json (the adult catalog built on the Sinfonietta snapshot)', () => {
+  const domainSchema = z
+    .object({
+      name: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/),
+      role: z.enum(['website', 'app-api', 'media', 'short-link', 'mirror', 'regional', 'legacy', 'dns', 'vpn', 'proxy']),
+      confidence: z.enum(['confirmed-list', 'seen-config', 'seen-article', 'seen-code-index', 'guess']),
+      sources: z.array(z.string().min(1)).min(1),
+    })
+    .strict();
+  const services = z
+    .array(
+      z
+        .object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+          name: z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict(),
+          category: z.literal('adult'),
+          reviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          notes: z.string().optional(),
+          domains: z.array(domainSchema).min(1),
+        })
+        .strict(),
+    )
+    .min(100)
+    .parse(JSON.parse(readFileSync(join(listsDir, 'services/adult.json'), 'utf8')));
+  const all = services.flatMap((s) => s.domains.map((d) => ({ service: s.id, ...d })));
+
+  it('has unique service ids that are not category ids, and no domain in two services', () => {
+    const ids = services.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.filter((id) => entrySchema.shape.category.options.includes(id as never))).toEqual([]);
+    const names = all.map((d) => d.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it('never equals or covers a never-block.txt name', () => {
+    const rules = new Set(all.map((d) => d.name));
+    expect(neverBlock.flatMap((n) => selfAndParents(n).filter((p) => rules.has(p)))).toEqual([]);
+  });
+
+  it('cites the Sinfonietta list only for names that list holds (the name, a parent or a child of it)', () => {
+    const entry = manifest.find((e) => e.id === 'sinfonietta-porn');
+    const cite = `${entry?.repository}:${entry?.path}@${entry?.commit}`;
+    const listed = new Set(parseDomainList(readFileSync(join(listsDir, 'snapshots/sinfonietta-porn.txt'), 'utf8')).domains);
+    const upstreamSubdomain = (name: string) => [...listed].some((l) => l.endsWith(`.${name}`));
+    const missing = all
+      .filter((d) => d.sources.includes(cite))
+      .filter((d) => !selfAndParents(d.name).some((p) => listed.has(p)) && !upstreamSubdomain(d.name))
+      .map((d) => d.name);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('scripts/import-sources.mjs on a test repository', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'vigie-import-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));

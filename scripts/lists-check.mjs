@@ -8,11 +8,12 @@
 // none yet, from lists/services/*.json. Snapshots come from lists/snapshots/manifest.json.
 // A snapshot name is reported for a service when it is not already covered by one of the
 // service's rules and:
+//   parent   it is a parent of a service domain (the snapshot blocks more than the service);
+//   sibling  it sits under the same registrable domain as a service domain (chat.nrj.fr → radio.nrj.fr);
 //   brand    its brand label (the label left of the public suffix) equals one of the service's
 //            brand labels (yubo.live → "yubo": yubo.fr, api.yubo.app);
-//   in-name  it contains a distinctive brand label of 5+ characters (chatroulette → chatroulettefr.com);
-//   parent   it is a parent of a service domain (the snapshot blocks more than the service);
-//   sibling  it sits under the same registrable domain as a service domain (chat.nrj.fr → radio.nrj.fr).
+//   in-name  it contains a distinctive brand label of 5+ characters (chatroulette → chatroulettefr.com).
+// One line per name (the first kind above that applies), naming every snapshot that holds it.
 // Always exits 0 with a report (2 on unreadable input): it is a review aid, not a gate.
 // Plain Node, no dependencies.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -64,8 +65,10 @@ function registrable(name) {
 const brandOf = (name) => registrable(name).split('.')[0];
 const covers = (rule, name) => name === rule || name.endsWith(`.${rule}`);
 
+/** Words that are no brand, as a whole label. */
+const GENERIC = new Set('dns doh dot vpn proxy chat tchat free web app api www cdn mail video live online secure private cloud home net'.split(' '));
 /** Words too common to flag a name that merely contains them. */
-const GENERIC = new Set('video dating match meetic tchat online webcam proxy secure private unblock global social gratuit'.split(' '));
+const LOOSE = new Set('dating match meetic webcam unblock global social gratuit freevpn'.split(' '));
 
 function loadServices() {
   const catalogPath = join(listsDir, 'catalog.json');
@@ -129,28 +132,37 @@ function indexSnapshots(snapshots) {
   return { byBrand, byRegistrable, all };
 }
 
+/** Kinds of finding, most telling first (a parent blocks more than the service means to). */
+const KINDS = ['parent', 'sibling', 'brand', 'in-name'];
+
 function checkService(service, index) {
+  // One finding per name: the strongest kind wins, and every snapshot holding the name is listed.
   const found = new Map();
   const add = (item, kind, reason) => {
     if (service.domains.some((d) => covers(d, item.domain))) return;
-    const key = `${item.domain}\t${item.snapshot}`;
-    if (!found.has(key)) found.set(key, { domain: item.domain, snapshot: item.snapshot, kind, reason });
+    const seen = found.get(item.domain);
+    if (!seen) found.set(item.domain, { domain: item.domain, snapshots: [item.snapshot], kind, reason });
+    else {
+      if (!seen.snapshots.includes(item.snapshot)) seen.snapshots.push(item.snapshot);
+      if (KINDS.indexOf(kind) < KINDS.indexOf(seen.kind)) Object.assign(seen, { kind, reason });
+    }
   };
-  const brands = new Set(service.domains.map(brandOf));
   for (const d of service.domains) {
     for (const item of index.byRegistrable.get(registrable(d)) ?? []) {
       if (covers(item.domain, d)) add(item, 'parent', `blocks ${item.domain}, a parent of the service's ${d}`);
       else add(item, 'sibling', `under ${registrable(d)}, like the service's ${d}`);
     }
   }
+  // A generic word ("dns" of dns.google, "chat" of chat.nrj.fr) is no brand: it would flag every
+  // resolver or every chat site.
+  const brands = new Set(service.domains.map(brandOf).filter((b) => b.length >= 3 && !GENERIC.has(b)));
   for (const brand of brands) {
     for (const item of index.byBrand.get(brand) ?? []) add(item, 'brand', `brand "${brand}"`);
-    if (brand.length < 5 || GENERIC.has(brand)) continue;
+    if (brand.length < 5 || LOOSE.has(brand)) continue;
     for (const item of index.all) if (item.domain.includes(brand)) add(item, 'in-name', `contains "${brand}"`);
   }
-  // Strongest hints first: a name with the same brand, then parents and siblings, then look-alikes.
-  const rank = (c) => ['brand', 'parent', 'sibling', 'in-name'].indexOf(c.kind);
-  return [...found.values()].sort((a, b) => rank(a) - rank(b) || a.domain.localeCompare(b.domain) || a.snapshot.localeCompare(b.snapshot));
+  for (const f of found.values()) f.snapshots.sort();
+  return [...found.values()].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.domain.localeCompare(b.domain));
 }
 
 const { services, from } = loadServices();
@@ -168,7 +180,7 @@ if (asJson) {
   if (report.length === 0) console.log('Nothing to review: no snapshot name looks like a missing domain of a service.');
   for (const r of report) {
     console.log(`\n${r.id} (${r.name}, ${r.category}): ${r.candidates.length} name(s) to review`);
-    for (const c of r.candidates) console.log(`  ${c.domain.padEnd(40)} ${c.kind.padEnd(8)} in ${c.snapshot}: ${c.reason}`);
+    for (const c of r.candidates) console.log(`  ${c.domain.padEnd(40)} ${c.kind.padEnd(8)} in ${c.snapshots.join(', ')}: ${c.reason}`);
   }
   console.log(`\n${report.length} service(s) with names to review. Add a name to the service (with a source), or leave it to the snapshot.`);
 }

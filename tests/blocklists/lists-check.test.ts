@@ -19,7 +19,7 @@ const reportSchema = z.object({
       id: z.string(),
       name: z.string(),
       category: z.string(),
-      candidates: z.array(z.object({ domain: z.string(), snapshot: z.string(), kind: z.enum(['brand', 'in-name', 'parent', 'sibling']), reason: z.string() })),
+      candidates: z.array(z.object({ domain: z.string(), snapshots: z.array(z.string()).min(1), kind: z.enum(['brand', 'in-name', 'parent', 'sibling']), reason: z.string() })),
     }),
   ),
 });
@@ -28,12 +28,13 @@ let lists: string;
 beforeEach(() => {
   lists = mkdtempSync(join(tmpdir(), 'vigie-lists-check-'));
   mkdirSync(join(lists, 'snapshots'));
-  writeFileSync(join(lists, 'never-block.txt'), 'app.link\n');
+  writeFileSync(join(lists, 'never-block.txt'), 'app.link\nradio.fr\n');
   writeFileSync(
     join(lists, 'snapshots', 'one.txt'),
     ['# header', 'yubo.fr', 'api.yubo.live', 'chatroulettefr.com', 'nrj.fr', 'radio.nrj.fr', 'hinge.app.link', 'other.app.link', 'unrelated.example', 'videochat.example'].join('\n'),
   );
-  writeFileSync(join(lists, 'snapshots', 'manifest.json'), JSON.stringify([{ id: 'one', file: 'snapshots/one.txt' }]));
+  writeFileSync(join(lists, 'snapshots', 'two.txt'), 'yubo.fr\nchat.org\n');
+  writeFileSync(join(lists, 'snapshots', 'manifest.json'), JSON.stringify([{ id: 'one', file: 'snapshots/one.txt' }, { id: 'two', file: 'snapshots/two.txt' }]));
 });
 afterEach(() => rmSync(lists, { recursive: true, force: true }));
 
@@ -49,19 +50,23 @@ describe('lists-check', () => {
   it('reads lists/services/*.json and reports brand matches, parents, siblings and look-alikes, never a covered name', () => {
     mkdirSync(join(lists, 'services'));
     const d = (name: string) => ({ name, role: 'website', confidence: 'seen-article', sources: ['https://example.org'] });
-    writeFileSync(join(lists, 'services', 'test.json'), JSON.stringify([service('yubo', [d('yubo.live')]), service('roulette', [d('chatroulette.com')]), service('nrj', [d('chat.nrj.fr')]), service('hinge', [d('hinge.app.link')])]));
+    const services = [service('yubo', [d('yubo.live')]), service('roulette', [d('chatroulette.com')]), service('nrj', [d('chat.nrj.fr')]), service('hinge', [d('hinge.app.link')]), service('radio-chat', [d('chat.radio.fr')])];
+    writeFileSync(join(lists, 'services', 'test.json'), JSON.stringify(services));
     const { from, summary, report } = json();
     expect(from).toContain('services/*.json');
-    expect(summary).toEqual({ services: 4, snapshots: ['one'], servicesWithCandidates: 3 });
-    const found = Object.fromEntries(report.map((r) => [r.id, r.candidates.map((c) => `${c.domain} ${c.kind}`)]));
+    expect(summary).toEqual({ services: 5, snapshots: ['one', 'two'], servicesWithCandidates: 3 });
+    const found = Object.fromEntries(report.map((r) => [r.id, r.candidates.map((c) => `${c.domain} ${c.kind} ${c.snapshots.join('+')}`)]));
     // api.yubo.live is covered by the service's yubo.live rule: not a finding.
+    // One line for yubo.fr, held by both snapshots; nrj.fr is a parent before it is a brand match.
     expect(found).toEqual({
-      yubo: ['yubo.fr brand'],
-      roulette: ['chatroulettefr.com in-name'],
-      nrj: ['nrj.fr parent', 'radio.nrj.fr sibling'],
+      yubo: ['yubo.fr brand one+two'],
+      roulette: ['chatroulettefr.com in-name one'],
+      nrj: ['nrj.fr parent one', 'radio.nrj.fr sibling one'],
     });
     // hinge.app.link sits on a shared deep-link host: other.app.link is not Hinge's sibling.
+    // chat.radio.fr sits under a never-block name, and "chat" is no brand: chat.org is not flagged.
     expect(found['hinge']).toBeUndefined();
+    expect(found['radio-chat']).toBeUndefined();
   });
 
   it('prefers the services of a v2 catalog.json, and prints a readable report', () => {
@@ -72,7 +77,7 @@ describe('lists-check', () => {
     const text = run();
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('yubo (Yubo, teen-meetup): 1 name(s) to review');
-    expect(text.stdout).toMatch(/yubo\.fr\s+brand\s+in one: brand "yubo"/);
+    expect(text.stdout).toMatch(/yubo\.fr\s+brand\s+in one, two: brand "yubo"/);
     expect(text.stdout).not.toContain('ignored');
   });
 

@@ -50,8 +50,10 @@ export interface ParsedReply {
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-/** Types whose RDATA names where the answer leads (or whose owner is not the question's). */
-const CHAIN_TYPES = new Set<number>([QType.CNAME, QType.DNAME, QType.SVCB, QType.HTTPS]);
+/** Types whose RDATA names where the answer leads. */
+function isChainType(type: number): boolean {
+  return type === QType.CNAME || type === QType.DNAME || type === QType.SVCB || type === QType.HTTPS;
+}
 
 function u16(b: Uint8Array, p: number): number {
   return (b[p]! << 8) | b[p + 1]!;
@@ -99,7 +101,8 @@ export function parseReply(buf: Uint8Array): ParsedReply | string {
         ttlOffsets.push(nameEnd + 4);
         if (section === 0) {
           minAnswerTtl = minAnswerTtl < 0 ? ttl : Math.min(minAnswerTtl, ttl);
-          if (simple && (CHAIN_TYPES.has(type) || !sameNameAt(buf, start, HEADER_SIZE))) simple = false;
+          // Most upstreams write the owner as a pointer to the QNAME (0xC00C): no walk needed then.
+          if (simple && (isChainType(type) || ((buf[start] !== 0xc0 || buf[start + 1] !== HEADER_SIZE) && !sameNameAt(buf, start, HEADER_SIZE)))) simple = false;
         } else if (section === 2) {
           simple = false;
         } else if (section === 1 && type === QType.SOA && soa === null) {

@@ -105,10 +105,12 @@ describe('TCP connection slots are shared between clients', () => {
       console.info(`new TCP client: ${raw === null ? 'closed without an answer' : `rcode ${raw[3]! & 0x0f}`} in ${Date.now() - started} ms`);
       expect(raw).not.toBeNull();
       expect(decode(raw!).answers[0]?.address).toBe('127.1.0.1');
-      // Room was made by closing the oldest idle connection: the first one opened.
-      for (let waited = 0; waited < 1000 && !held[0]!.closed; waited += 10) await sleep(10);
-      expect(held[0]!.closed).toBe(true);
-      expect(held.filter((h) => h.closed)).toHaveLength(1);
+      // Room was made by closing one idle connection, among the oldest: the first address's ten
+      // were all answered before the next address connected.
+      for (let waited = 0; waited < 1000 && !held.some((h) => h.closed); waited += 10) await sleep(10);
+      const closed = held.flatMap((h, i) => (h.closed ? [i] : []));
+      expect(closed).toHaveLength(1);
+      expect(closed[0]).toBeLessThan(10);
     } finally {
       for (const h of held) h.socket.destroy();
     }

@@ -67,7 +67,13 @@ export interface ChainVerdict {
 }
 
 /** Chain names at most (each DNAME may add one per chain name below it; bounded against blow-up). */
-const MAX_CHAIN = 64;
+const MAX_CHAIN = 32;
+/**
+ * CNAME/DNAME/SVCB/HTTPS answer records at most; a reply with more is refused. Real answers have a
+ * handful (resolvers stop following CNAMEs after about ten); the bound keeps the chain work of a
+ * hostile reply at passes × records × chain ≤ 32 × 64 × 32 steps.
+ */
+const MAX_CHAIN_RECORDS = 64;
 
 /** `name` with the `owner` suffix replaced by `target` (DNAME substitution), or null when not below it or too long. */
 function substitute(name: string, owner: string, target: string): string | null {
@@ -95,9 +101,11 @@ export function analyzeChain(buf: Uint8Array, qname: string, records: readonly D
     }
   };
   const targets: Array<string | null> = [];
+  let chainRecords = 0;
   for (const r of records) {
     let target: string | null = null;
     if (r.section === 0 && (r.type === QType.CNAME || r.type === QType.DNAME || r.type === QType.SVCB || r.type === QType.HTTPS)) {
+      if (++chainRecords > MAX_CHAIN_RECORDS) return 'too many CNAME/DNAME/SVCB records';
       const at = r.type === QType.CNAME || r.type === QType.DNAME ? r.rdStart : r.rdStart + 2;
       const read = at < r.rdEnd ? readName(buf, at) : null;
       if (read === null || read.end > r.rdEnd || (at === r.rdStart && read.end !== r.rdEnd)) return `bad ${r.type === QType.CNAME ? 'CNAME' : r.type === QType.DNAME ? 'DNAME' : 'SVCB'} target`;
@@ -114,7 +122,8 @@ export function analyzeChain(buf: Uint8Array, qname: string, records: readonly D
       const target = targets[i];
       if (target === null || target === undefined) continue;
       if (r.type === QType.DNAME) {
-        for (const name of [...chain]) {
+        // Names appended to the chain while iterating are visited too (Set iteration is live).
+        for (const name of chain) {
           const synthesized = substitute(name, r.owner, target);
           if (synthesized === null) continue;
           dnameOwners.add(r.owner);

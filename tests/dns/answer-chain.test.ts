@@ -88,6 +88,15 @@ describe('the chain', () => {
     expect(alias.scrub).toBeNull();
   });
 
+  it('bounds the work of a hostile reply: 100 DNAME records are refused, a DNAME loop stops at the chain cap', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ name: `d${i}.test`, type: 39, data: name(`t${i}.example`) }));
+    expect(parseReply(reply('a.d1.test', 1, many))).toBe('too many CNAME/DNAME/SVCB records');
+    // x.loop → x.x.loop → …: each synthesized name is again under the DNAME owner.
+    const loop = ok(reply('x.loop', 1, [{ name: 'loop', type: 39, data: name('x.loop') }]));
+    expect(loop.cnames.length).toBeLessThanOrEqual(33);
+    expect(loop.scrub).toBeNull();
+  });
+
   it('rejects a DNAME or SVCB whose target does not read', () => {
     expect(typeof parseReply(reply('a.test', 1, [{ name: 'test', type: 39, data: Buffer.from([3, 0x61]) }]))).toBe('string');
     expect(typeof parseReply(reply('a.test', 65, [{ name: 'a.test', type: 65, data: Buffer.from([0, 1, 0xc0, 0xff]) }]))).toBe('string');

@@ -154,6 +154,8 @@ const limits = z
       'Whole time (ms) for all upstream tries of one query before answering stale or SERVFAIL (RFC 8767 suggests 1.8 s; 1.5 s keeps SERVFAIL well inside a 2 s client timeout).'),
     maxInflight: field(int(1).default(300), { env: 'VIGIE_MAX_INFLIGHT', kind: 'int' },
       'Most upstream queries in flight at once (across all clients).'),
+    maxInflightPerClient: field(int(1).default(64), { env: 'VIGIE_MAX_INFLIGHT_PER_CLIENT', kind: 'int' },
+      'Most upstream queries one client (device, else address) may have in flight; its extra uncached queries get SERVFAIL at once (or a stale answer), so one device cannot take every upstream slot from the others. Values above limits.maxInflight act as limits.maxInflight.'),
   })
   .superRefine((l, ctx) => {
     if (isIntAtLeast(l.upstreamTimeoutMs, 1) && isIntAtLeast(l.resolveBudgetMs, 1) && l.upstreamTimeoutMs > l.resolveBudgetMs) {

@@ -172,7 +172,7 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
       block: createBlockStage({ policy }),
       safeSearch: createSafeSearchStage(),
       cache: createCacheStage({ cache }),
-      forward: createForwardStage({ upstream, counters, clock, maxInflight: config.limits.maxInflight }),
+      forward: createForwardStage({ upstream, counters, clock, maxInflight: config.limits.maxInflight, maxInflightPerClient: config.limits.maxInflightPerClient }),
     });
     const dns = createDnsServer({
       hosts: config.dns.hosts,

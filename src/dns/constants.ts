@@ -35,6 +35,7 @@ export const QType = {
   TXT: 16,
   AAAA: 28,
   SRV: 33,
+  DNAME: 39,
   OPT: 41,
   DS: 43,
   RRSIG: 46,

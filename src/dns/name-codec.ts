@@ -175,3 +175,45 @@ function unescapeLabel(label: string): number[] {
   }
   return out;
 }
+
+/**
+ * Whether the names at offsets `a` and `b` are equal (case-insensitive, RFC 4343), following
+ * compression pointers on both sides; false when either is malformed. Allocates nothing: it is
+ * how a plain answer's owner is matched against the question name on every forwarded reply.
+ */
+export function sameNameAt(buf: Uint8Array, a: number, b: number): boolean {
+  let jumps = 0;
+  for (;;) {
+    // Follow pointers (strictly backwards, bounded) until both sit on a label or the root.
+    while (a < buf.length && (buf[a]! & 0xc0) === 0xc0) {
+      if (a + 1 >= buf.length || ++jumps > MAX_POINTER_JUMPS) return false;
+      const to = ((buf[a]! & 0x3f) << 8) | buf[a + 1]!;
+      if (to >= a) return false;
+      a = to;
+    }
+    while (b < buf.length && (buf[b]! & 0xc0) === 0xc0) {
+      if (b + 1 >= buf.length || ++jumps > MAX_POINTER_JUMPS) return false;
+      const to = ((buf[b]! & 0x3f) << 8) | buf[b + 1]!;
+      if (to >= b) return false;
+      b = to;
+    }
+    if (a >= buf.length || b >= buf.length) return false;
+    const len = buf[a]!;
+    if (len !== buf[b]! || len > 63) return false;
+    if (len === 0) return true;
+    if (a + 1 + len > buf.length || b + 1 + len > buf.length) return false;
+    if (a !== b) {
+      for (let i = 1; i <= len; i++) {
+        let x = buf[a + i]!;
+        let y = buf[b + i]!;
+        if (x >= 0x41 && x <= 0x5a) x |= 0x20;
+        if (y >= 0x41 && y <= 0x5a) y |= 0x20;
+        if (x !== y) return false;
+      }
+    }
+    a += len + 1;
+    b += len + 1;
+    // Each label step moves forward; a name longer than 255 octets on either side is malformed.
+    if (++jumps > 2 * MAX_NAME_WIRE) return false;
+  }
+}

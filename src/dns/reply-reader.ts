@@ -1,11 +1,17 @@
 /**
- * Reads an upstream reply only as far as the cache and CNAME inspection need: header, question,
- * the TTL position of every record, CNAME targets in the answer section, the SOA of a negative
- * answer (RFC 2308) and where the OPT record sits. Untrusted too: every length is checked, and the
- * work is bounded by the packet length (each record consumes at least 11 bytes).
+ * Reads an upstream reply only as far as the cache and answer inspection need: header, question,
+ * the TTL position of every record, the names the answer leads to (CNAME, DNAME, SVCB/HTTPS
+ * targets; see answer-chain.ts) and the records outside the question's chain, the SOA of a
+ * negative answer (RFC 2308) and where the OPT record sits. Untrusted too: every length is
+ * checked, and the work is bounded by the packet length (each record consumes at least 11 bytes).
+ *
+ * A plain answer (every answer record owned by the question name, none of CNAME, DNAME, SVCB or
+ * HTTPS, no additional record but OPT) is recognized by comparing wire names in place and costs
+ * no chain work and no name decoding; anything else goes through analyzeChain.
  */
+import { analyzeChain, readRecords } from './answer-chain.js';
 import { Flag, HEADER_SIZE, QType } from './constants.js';
-import { readName, readPlainName, skipName } from './name-codec.js';
+import { readPlainName, sameNameAt, skipName } from './name-codec.js';
 
 /** What the resolver needs to know about an upstream reply. */
 export interface ParsedReply {
@@ -23,14 +29,30 @@ export interface ParsedReply {
   readonly ttlOffsets: readonly number[];
   /** Smallest TTL among answer records; -1 without answers. */
   readonly minAnswerTtl: number;
-  /** Targets of CNAME records in the answer section, in order. */
+  /**
+   * Names the answer leads to, for inspection: CNAME and DNAME targets, DNAME-synthesized names
+   * and SVCB/HTTPS TargetNames, first seen first (the field keeps the name it had when it held
+   * CNAME targets only).
+   */
   readonly cnames: readonly string[];
+  /**
+   * Null when every record belongs to the question's chain. Otherwise one flag per record after
+   * the question, in message order: true for a record to drop (see scrubReply).
+   */
+  readonly scrub: readonly boolean[] | null;
   /** SOA found in the authority section: its TTL and MINIMUM field (negative TTL, RFC 2308 §5). */
   readonly soa: { readonly ttl: number; readonly minimum: number } | null;
   /** Where the OPT record starts, or -1. */
   readonly optStart: number;
   /** Additional records that precede the OPT record (all of them when there is none). */
   readonly additionalBeforeOpt: number;
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** Types whose RDATA names where the answer leads. */
+function isChainType(type: number): boolean {
+  return type === QType.CNAME || type === QType.DNAME || type === QType.SVCB || type === QType.HTTPS;
 }
 
 function u16(b: Uint8Array, p: number): number {
@@ -51,7 +73,9 @@ export function parseReply(buf: Uint8Array): ParsedReply | string {
   if (q === null || q.end + 4 > buf.length) return 'bad question';
   const counts = [u16(buf, 6), u16(buf, 8), u16(buf, 10)] as const;
   const ttlOffsets: number[] = [];
-  const cnames: string[] = [];
+  let cnames: readonly string[] = NO_NAMES;
+  let scrub: boolean[] | null = null;
+  let simple = true;
   let minAnswerTtl = -1;
   let soa: ParsedReply['soa'] = null;
   let optStart = -1;
@@ -77,11 +101,10 @@ export function parseReply(buf: Uint8Array): ParsedReply | string {
         ttlOffsets.push(nameEnd + 4);
         if (section === 0) {
           minAnswerTtl = minAnswerTtl < 0 ? ttl : Math.min(minAnswerTtl, ttl);
-          if (type === QType.CNAME) {
-            const target = readName(buf, rdStart);
-            if (target === null || target.end !== rdEnd) return 'bad CNAME target';
-            cnames.push(target.name);
-          }
+          // Most upstreams write the owner as a pointer to the QNAME (0xC00C): no walk needed then.
+          if (simple && (isChainType(type) || ((buf[start] !== 0xc0 || buf[start + 1] !== HEADER_SIZE) && !sameNameAt(buf, start, HEADER_SIZE)))) simple = false;
+        } else if (section === 2) {
+          simple = false;
         } else if (section === 1 && type === QType.SOA && soa === null) {
           if (rdEnd - rdStart < 22) return 'bad SOA';
           soa = { ttl, minimum: u32(buf, rdEnd - 4) };
@@ -89,6 +112,14 @@ export function parseReply(buf: Uint8Array): ParsedReply | string {
       }
       pos = rdEnd;
     }
+  }
+  if (!simple) {
+    const records = readRecords(buf, q.end + 4);
+    if (typeof records === 'string') return records;
+    const verdict = analyzeChain(buf, q.name, records);
+    if (typeof verdict === 'string') return verdict;
+    cnames = verdict.names;
+    if (verdict.drop.includes(true)) scrub = verdict.drop;
   }
   return {
     id: u16(buf, 0),
@@ -103,6 +134,7 @@ export function parseReply(buf: Uint8Array): ParsedReply | string {
     ttlOffsets,
     minAnswerTtl,
     cnames,
+    scrub,
     soa,
     optStart,
     additionalBeforeOpt,

@@ -28,7 +28,8 @@ export interface PipelineStages {
  * 4. localNames before block and forward: names that must never leave the home (RFC 6761/6303,
  *    .local, private reverse zones, DDR's resolver.arpa) get an answer here.
  * 5. block above cache, so a list, schedule or device change applies on the very next query
- *    without a cache flush; after next it inspects CNAME targets of cached and fresh answers.
+ *    without a cache flush; after next it inspects the names cached and fresh answers lead to
+ *    (CNAME, DNAME, SVCB/HTTPS targets).
  * 6. safeSearch after block (a blocked engine stays blocked) and above cache: the rewrite is per
  *    profile, so it is composed per query while the enforced host's own answer is cached.
  * 7. cache above forward: hits are answered from memory with their remaining TTL; misses go on;

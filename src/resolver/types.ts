@@ -105,7 +105,10 @@ export interface Resolution {
   readonly message: Buffer;
   readonly decision?: BlockDecision;
   readonly ede?: ExtendedError;
-  /** Targets of the answer's CNAME chain (lower-case), for CNAME inspection by the block stage. */
+  /**
+   * Names the answer leads to (lower-case): CNAME/DNAME targets, DNAME-synthesized names,
+   * SVCB/HTTPS TargetNames; inspected by the block stage like the query name.
+   */
   readonly cnames?: readonly string[];
 }
 

@@ -6,7 +6,8 @@
  */
 import { Rcode } from '../dns/constants.js';
 import { buildQueryFromQuestion } from '../dns/message-builder.js';
-import { stripOpt, type ParsedReply } from '../dns/reply-reader.js';
+import type { ParsedReply } from '../dns/reply-reader.js';
+import { cleanReply } from '../dns/reply-scrub.js';
 import { recordUpstreamLatency, type ResolverCounters } from './counters.js';
 import { UpstreamError } from './upstream-error.js';
 import { canonicalHost, ExchangeTimeout, tcpExchange, udpExchange, type Expected, type ExchangeResult, type UpstreamServer } from './upstream-exchange.js';
@@ -16,7 +17,7 @@ import { createUdpSocketPool, type UdpSocketPool } from './udp-socket-pool.js';
 /** Our EDNS buffer towards upstreams (DNS Flag Day 2020). */
 const UPSTREAM_UDP_SIZE = 1232;
 
-/** An upstream answer, OPT removed, ready for patching to the client. */
+/** An upstream answer, OPT and out-of-chain records removed, ready for patching to the client. */
 export interface UpstreamAnswer {
   readonly message: Buffer;
   readonly reply: ParsedReply;
@@ -114,8 +115,15 @@ export function createUpstreamClient(opts: UpstreamOptions): UpstreamClient {
               continue;
             }
             st.downUntil = 0;
+            // Out-of-chain records go here, before the cache, so no client ever gets them.
+            const clean = cleanReply(res.message, res.reply);
+            if (typeof clean === 'string') {
+              lastError = `${st.label} sent a reply that cannot be cleaned: ${clean}`;
+              st.lastError = lastError;
+              continue;
+            }
             st.lastError = null;
-            return { message: stripOpt(res.message, res.reply), reply: res.reply, server: st.label };
+            return { message: clean.message, reply: clean.reply, server: st.label };
           } catch (err) {
             if (err instanceof ExchangeTimeout) counters.upstreamTimeouts++;
             else counters.upstreamErrors++;

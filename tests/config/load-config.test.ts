@@ -44,7 +44,7 @@ describe('loadConfig defaults', () => {
       cache: { maxEntries: 10000, minTtl: 0, maxTtl: 86400, negativeMaxTtl: 3600, staleTtl: 30, maxStale: 86400 },
       limits: {
         rateLimitQps: 300, tcpMaxConnections: 200, tcpMaxPerClient: 10, tcpIdleMs: 10000, tcpMessageMs: 5000,
-        upstreamTimeoutMs: 800, resolveBudgetMs: 1500, maxInflight: 300,
+        upstreamTimeoutMs: 800, resolveBudgetMs: 1500, maxInflight: 300, maxInflightPerClient: 64,
       },
     });
   });
@@ -269,7 +269,7 @@ dataDir:
     const path = write('unknown.yaml', 'dns:\n  prot: 53\nlogLvl: debug\nlimits: { rate: 1 }\n');
     expect(problemsOf({ VIGIE_CONFIG: path })).toEqual([
       `dns.prot in ${path}: unknown key (known keys: hosts, port)`,
-      `limits.rate in ${path}: unknown key (known keys: rateLimitQps, tcpMaxConnections, tcpMaxPerClient, tcpIdleMs, tcpMessageMs, upstreamTimeoutMs, resolveBudgetMs, maxInflight)`,
+      `limits.rate in ${path}: unknown key (known keys: rateLimitQps, tcpMaxConnections, tcpMaxPerClient, tcpIdleMs, tcpMessageMs, upstreamTimeoutMs, resolveBudgetMs, maxInflight, maxInflightPerClient)`,
       expect.stringMatching(new RegExp(`^logLvl in ${path}: unknown key \\(known keys: dns, admin, `)),
     ]);
   });

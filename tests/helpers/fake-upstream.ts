@@ -29,6 +29,22 @@ export interface FakeBehaviour {
   spoofFirst: boolean;
   /** SOA TTL and MINIMUM of negative answers. */
   negativeTtl: number;
+  /** Per-name delay (ms) that overrides delayMs when it returns a number (e.g. only slow.example). */
+  delayFor?: (name: string) => number | undefined;
+}
+
+/**
+ * A record put verbatim into answers for one question name (dns2 encodes it: A with `address`,
+ * CNAME with `domain`, any other type from the raw RDATA in `data`). `name` is its owner, which
+ * may differ from the question (out-of-chain records, DNAME-synthesized names).
+ */
+export interface RawRecord {
+  readonly name: string;
+  readonly type: number;
+  readonly ttl?: number;
+  readonly address?: string;
+  readonly domain?: string;
+  readonly data?: Buffer;
 }
 
 export interface SeenQuery {
@@ -45,6 +61,8 @@ export interface FakeUpstream {
   readonly url: string;
   readonly seen: SeenQuery[];
   readonly zone: Map<string, FakeRecord[]>;
+  /** Answer records appended, as given, for a question name (lower-case, no trailing dot). */
+  readonly raw: Map<string, RawRecord[]>;
   behaviour: FakeBehaviour;
   close(): Promise<void>;
 }
@@ -56,6 +74,7 @@ export async function startFakeUpstream(zone: Record<string, FakeRecord[]> = {},
     url: '',
     seen: [],
     zone: new Map(Object.entries(zone)),
+    raw: new Map(),
     behaviour: { mode: 'answer', delayMs: 0, truncateUdp: false, spoofFirst: false, negativeTtl: 60, ...behaviour },
     close: async () => {},
   };
@@ -82,6 +101,11 @@ export async function startFakeUpstream(zone: Record<string, FakeRecord[]> = {},
     }
     let current = name;
     let found = false;
+    const raw = state.raw.get(name);
+    if (raw) {
+      found = true;
+      for (const r of raw) res.answers.push({ class: 1, ttl: 300, ...r });
+    }
     for (let hops = 0; hops < 10; hops++) {
       const records = state.zone.get(current);
       if (!records) break;
@@ -110,19 +134,23 @@ export async function startFakeUpstream(zone: Record<string, FakeRecord[]> = {},
     return res.toBuffer();
   };
 
-  const note = (msg: Buffer, transport: 'udp' | 'tcp', srcPort: number): void => {
+  /** Records the query; returns the delay to answer it after (ms). */
+  const note = (msg: Buffer, transport: 'udp' | 'tcp', srcPort: number): number => {
     try {
       const req = Packet.parse(msg);
       const q = req.questions[0];
-      state.seen.push({ name: String(q?.name ?? ''), type: q?.type ?? 0, id: req.header.id, transport, srcPort });
+      const name = String(q?.name ?? '');
+      state.seen.push({ name, type: q?.type ?? 0, id: req.header.id, transport, srcPort });
+      return state.behaviour.delayFor?.(name.toLowerCase()) ?? state.behaviour.delayMs;
     } catch {
       /* not a query we can read: ignore */
+      return state.behaviour.delayMs;
     }
   };
 
   const udp = dgram.createSocket('udp4');
   udp.on('message', (msg, rinfo) => {
-    note(msg, 'udp', rinfo.port);
+    const delayMs = note(msg, 'udp', rinfo.port);
     const b = state.behaviour;
     if (b.mode === 'drop') return;
     setTimeout(() => {
@@ -139,7 +167,7 @@ export async function startFakeUpstream(zone: Record<string, FakeRecord[]> = {},
         udp.send(wrongId, rinfo.port, rinfo.address);
       }
       udp.send(out, rinfo.port, rinfo.address);
-    }, b.delayMs);
+    }, delayMs);
   });
   await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
   const port = udp.address().port;
@@ -155,13 +183,13 @@ export async function startFakeUpstream(zone: Record<string, FakeRecord[]> = {},
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        note(msg, 'tcp', socket.remotePort ?? 0);
+        const delayMs = note(msg, 'tcp', socket.remotePort ?? 0);
         if (state.behaviour.mode === 'drop') continue;
         const out = answer(Buffer.from(msg), 'tcp');
         if (!out) continue;
         const prefix = Buffer.alloc(2);
         prefix.writeUInt16BE(out.length);
-        setTimeout(() => socket.write(Buffer.concat([prefix, out])), state.behaviour.delayMs);
+        setTimeout(() => socket.write(Buffer.concat([prefix, out])), delayMs);
       }
     });
   });

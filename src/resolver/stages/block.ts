@@ -1,8 +1,12 @@
 /**
  * block: decides with the requester's policy (device override, schedule windows, profile lists
  * and rules; see src/policy/). A blocked name is answered at once (never cached, so unblocking
- * applies on the next query). After next, the CNAME chain of the answer is inspected: an allowed
- * name that aliases a blocked one is blocked too (CNAME cloaking).
+ * applies on the next query). After next, the names the answer leads to are inspected, fresh or
+ * cached: CNAME and DNAME targets, DNAME-synthesized names and SVCB/HTTPS TargetNames (parsed by
+ * src/dns/reply-reader.ts). An allowed name that aliases, redirects or points clients at a blocked
+ * one is blocked too (CNAME cloaking, DNAME into a blocked zone, HTTPS target with address hints).
+ * Records outside the question's chain never get here: upstream.ts scrubs them before the cache,
+ * so every record a client receives is owned by a name that was decided or inspected.
  */
 import { blockedAnswer } from '../answers.js';
 import type { PolicyHolder } from '../../policy/snapshot.js';

@@ -182,7 +182,7 @@ describe('functions for the settings page', () => {
     const phoneSession = (await t.inject({ url: '/api/whoami', headers: { cookie: phone.cookie } })).statusCode;
     expect(phoneSession).toBe(200);
     const keep = (t.ctx.db.prepare('SELECT id_hash FROM admin_sessions WHERE client LIKE ?').get('192.168.1.20%') as { id_hash: string }).id_hash;
-    expect(await changePassword(t.ctx, PASSWORD, 'a new long password', { keepSessionId: keep })).toEqual({ ok: true });
+    expect(await changePassword(t.ctx, PASSWORD, 'a new long password', { keepSessionId: keep })).toEqual({ ok: true, tokensRevoked: 0 });
     expect((await t.inject({ url: '/api/whoami', headers: { cookie: phone.cookie } })).statusCode).toBe(200);
     expect((await t.inject({ url: '/api/whoami', headers: { cookie: laptop.cookie } })).statusCode).toBe(401);
     expect(await t.store.checkPassword('a new long password')).toBe(true);

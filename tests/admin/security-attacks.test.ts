@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changePassword } from '../../src/admin/auth/admin-store.js';
 import { DEVICE_COOKIE } from '../../src/admin/auth/remembered-device.js';
 import { DEFAULT_LOGIN_LIMITS } from '../../src/admin/auth/login-limiter.js';
-import { cookieOf, createAuthTestApp, form, PASSWORD, type AuthTestApp } from './auth-test-app.js';
+import { settingsRoutes } from '../../src/admin/routes/settings.js';
+import { cookieOf, createAuthTestApp, form, PASSWORD, testRoutes, type AuthTestApp } from './auth-test-app.js';
 
 // Every scrypt verification the app runs goes through here: counted, and how many overlap.
 const verifier = vi.hoisted(() => ({ calls: 0, active: 0, maxActive: 0 }));
@@ -112,5 +113,55 @@ describe('attack: a child locks the parents out (issue 12.3)', () => {
     const stale = await t.drive(attempt('another long password', '192.168.1.20', device));
     expect(stale.value.statusCode).toBe(303);
     expect(stale.waitedMs).toBeGreaterThan(0);
+  });
+});
+
+describe('attack: what a password change leaves behind (issue 12.8)', () => {
+  /** A form post of the settings page from the parent's phone. */
+  const post = (url: string, cookie: string, fields: Record<string, string>) =>
+    t.inject({ method: 'POST', url, remoteAddress: '192.168.1.20', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(fields).payload });
+
+  async function withSettings() {
+    t = await createAuthTestApp({ routes: [testRoutes, settingsRoutes] });
+    return t.login('192.168.1.20');
+  }
+
+  it('a token the child copied dies with the password change (the box is ticked by default)', async () => {
+    const { cookie, csrf } = await withSettings();
+    const created = await t.inject({ method: 'POST', url: '/api/tokens', remoteAddress: '192.168.1.20', headers: { cookie, 'x-csrf-token': csrf }, payload: { name: 'home-assistant' } });
+    const bearer = { authorization: `Bearer ${created.json().secret as string}` };
+    expect((await t.inject({ url: '/api/whoami', headers: bearer })).statusCode).toBe(200);
+    const page = await t.inject({ url: '/settings', remoteAddress: '192.168.1.20', headers: { cookie } });
+    expect(page.body).toMatch(/<input id="pw-revoke-tokens" name="revokeTokens" type="checkbox" value="on" checked/);
+    expect(page.body).toContain('Also revoke every API token');
+    expect((await t.inject({ url: '/settings', headers: { cookie: `${cookie}; lang=fr` }, remoteAddress: '192.168.1.20' })).body).toContain('Révoquer aussi tous les jetons d&#39;API');
+    // What the browser sends with the form as shown.
+    const res = await post('/settings/password', cookie, { _csrf: csrf, current: PASSWORD, next: 'the new family sentence', confirm: 'the new family sentence', revokeTokens: 'on' });
+    expect(res.headers.location).toBe('/settings?saved=password-tokens');
+    expect((await t.inject({ url: '/api/whoami', headers: bearer })).statusCode).toBe(401);
+    expect((await t.inject({ url: '/settings?saved=password-tokens', remoteAddress: '192.168.1.20', headers: { cookie } })).body).toContain('every API token was revoked');
+  });
+
+  it('keeps the tokens when the box is unticked', async () => {
+    const { cookie, csrf } = await withSettings();
+    const created = await t.inject({ method: 'POST', url: '/api/tokens', remoteAddress: '192.168.1.20', headers: { cookie, 'x-csrf-token': csrf }, payload: { name: 'script' } });
+    const res = await post('/settings/password', cookie, { _csrf: csrf, current: PASSWORD, next: 'the new family sentence', confirm: 'the new family sentence' });
+    expect(res.headers.location).toBe('/settings?saved=password');
+    expect((await t.inject({ url: '/api/whoami', headers: { authorization: `Bearer ${created.json().secret as string}` } })).statusCode).toBe(200);
+  });
+
+  it('the current-password field is no unlimited oracle: a child in a parent\'s open session gets 5 tries', async () => {
+    const { cookie, csrf } = await withSettings();
+    verifier.calls = 0;
+    const change = (current: string) => post('/settings/password', cookie, { _csrf: csrf, current, next: 'the child chose this', confirm: 'the child chose this' });
+    const guesses = await t.drive(Promise.all(Array.from({ length: 20 }, (_, i) => change(`guess number ${i}`))));
+    expect(verifier.calls).toBeLessThanOrEqual(5);
+    expect(guesses.value.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(15);
+    const right = await change(PASSWORD);
+    expect(right.statusCode).toBe(429);
+    expect(right.body).toContain('Too many attempts: try again in 15 minutes.');
+    expect(await t.store.checkPassword(PASSWORD)).toBe(true);
+    // The same limiter as the login: this address cannot log in either meanwhile.
+    expect((await attempt(PASSWORD, '192.168.1.20')).statusCode).toBe(429);
   });
 });

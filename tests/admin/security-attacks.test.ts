@@ -116,6 +116,23 @@ describe('attack: a child locks the parents out (issue 12.3)', () => {
   });
 });
 
+describe('attack: the child uses a browser a parent once logged in from (issue 12.3)', () => {
+  it('skips the slowdown for 5 wrong guesses at most, whatever the addresses, then waits like anyone', async () => {
+    t = await createAuthTestApp();
+    const earlier = await attempt(PASSWORD, '192.168.1.40');
+    const device = `${DEVICE_COOKIE}=${cookieOf(earlier, DEVICE_COOKIE)!.value}`;
+    for (let i = 0; i < 30; i++) await t.drive(attempt('spray and pray', `10.3.0.${(i % 10) + 1}`));
+    for (let i = 0; i < 5; i++) {
+      const guess = await t.drive(attempt(`guess ${i}`, `10.7.0.${i + 1}`, device));
+      expect(guess.value.statusCode).toBe(401);
+      expect(guess.waitedMs).toBe(0);
+    }
+    const sixth = await t.drive(attempt('guess 6', '10.7.0.6', device));
+    expect(sixth.value.statusCode).toBe(401);
+    expect(sixth.waitedMs).toBeGreaterThan(0);
+  });
+});
+
 describe('attack: what a password change leaves behind (issue 12.8)', () => {
   /** A form post of the settings page from the parent's phone. */
   const post = (url: string, cookie: string, fields: Record<string, string>) =>
@@ -138,6 +155,8 @@ describe('attack: what a password change leaves behind (issue 12.8)', () => {
     // What the browser sends with the form as shown.
     const res = await post('/settings/password', cookie, { _csrf: csrf, current: PASSWORD, next: 'the new family sentence', confirm: 'the new family sentence', revokeTokens: 'on' });
     expect(res.headers.location).toBe('/settings?saved=password-tokens');
+    // The old key is gone with the old password; the parent's own browser is remembered anew.
+    expect(cookieOf(res, DEVICE_COOKIE)?.value).toMatch(/^v1\./);
     expect((await t.inject({ url: '/api/whoami', headers: bearer })).statusCode).toBe(401);
     expect((await t.inject({ url: '/settings?saved=password-tokens', remoteAddress: '192.168.1.20', headers: { cookie } })).body).toContain('every API token was revoked');
   });

@@ -14,7 +14,7 @@ import type { AdminStore } from './admin-store.js';
 import { refusalMessage, retryAfter, sendLoginPage, sendSetupPage } from './auth-pages.js';
 import type { GateRefusal, PasswordGate } from './password-gate.js';
 import { checkNewPassword, MIN_PASSWORD_LENGTH } from './password.js';
-import { isRememberedDevice, rememberDevice } from './remembered-device.js';
+import { rememberDevice, rememberedDeviceId } from './remembered-device.js';
 import { safeNextPath, safeRelativePath } from './safe-path.js';
 import { endSession, startSession } from './session.js';
 import type { SetupCodeHolder } from './setup-code.js';
@@ -45,6 +45,8 @@ function sendRefused(request: FastifyRequest, reply: FastifyReply, refusal: Gate
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
   const { ctx, store, gate, setupCode } = opts;
   const publicRoute = { config: { public: true } } as const;
+  // Said once an hour at most: a script hammering /login must not flood the log.
+  let damagedLoggedAt = -Infinity;
 
   app.get('/setup', publicRoute, async (request, reply) => {
     if (store.hasPassword()) return reply.redirect('/login', 303);
@@ -93,11 +95,15 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     const damaged = store.storedHashProblem();
     if (damaged !== null) {
       // Not a wrong password (nothing is counted): no password can ever match; say so.
-      ctx.logger.error({ problem: damaged }, 'the stored admin password hash is unusable: set a new password with `vigie passwd`');
+      if (ctx.clock() - damagedLoggedAt >= 3_600_000) {
+        damagedLoggedAt = ctx.clock();
+        ctx.logger.error({ problem: damaged }, 'the stored admin password hash is unusable: set a new password with `vigie passwd`');
+      }
       return sendLoginPage(request, reply, { next, status: 503, error: t('login.error.damaged') });
     }
-    const remembered = isRememberedDevice(request, ctx.db, ctx.clock);
-    const answer = await gate.attempt({ address: request.ip, remembered }, () => store.checkPassword(body.password));
+    const deviceId = rememberedDeviceId(request, ctx.db, ctx.clock);
+    const who = deviceId === null ? { address: request.ip, remembered: false } : { address: request.ip, remembered: true, deviceId };
+    const answer = await gate.attempt(who, () => store.checkPassword(body.password));
     if (answer.outcome === 'locked' || answer.outcome === 'busy') {
       if (answer.outcome === 'locked' && answer.justLocked) ctx.logger.warn({ client: request.ip }, 'admin login locked after repeated wrong passwords');
       return sendRefused(request, reply, answer, 'login', false);

@@ -21,6 +21,12 @@ export interface Attempt {
   readonly address: string;
   /** A browser that logged in here before (valid remembered-device cookie), or a logged-in session. */
   readonly remembered: boolean;
+  /**
+   * The remembered browser's id (remembered-device.ts). Its attempts are also counted per device,
+   * like an address: a child's browser that a parent once logged in from skips the slowdown for
+   * 5 guesses, then waits like anyone, from whatever address.
+   */
+  readonly deviceId?: string;
 }
 
 /** What came of an attempt. */
@@ -87,15 +93,18 @@ export function createPasswordGate(deps: { clock: Clock; sleep?: Sleep; limits?:
       // Everything up to the first await is synchronous: the decisions cannot interleave.
       const before = limiter.check(who.address);
       if (before.locked) return { outcome: 'locked', retryAfterMs: before.retryAfterMs, justLocked: false };
+      const device = who.deviceId === undefined ? null : `device:${who.deviceId}`;
+      const remembered = who.remembered && (device === null || !limiter.check(device).locked);
       const now = clock();
       let turn = now;
-      if (!who.remembered) {
+      if (!remembered) {
         turn = Math.max(now, nextTurn);
         if (turn - now > limits.maxSlowdownMs) return { outcome: 'busy', retryAfterMs: turn - now - limits.maxSlowdownMs };
         nextTurn = turn + spacing();
         pacedInFlight++;
       }
       const lastTry = limiter.begin(who.address);
+      if (remembered && device !== null) limiter.begin(device);
       const previous = tails.get(who.address);
       let done!: () => void;
       const mine = new Promise<void>((resolve) => (done = resolve));
@@ -104,14 +113,15 @@ export function createPasswordGate(deps: { clock: Clock; sleep?: Sleep; limits?:
         if (previous !== undefined) await previous;
         const wait = turn - clock();
         if (wait > 0) await sleep(wait);
-        if (await inSlot(who.remembered, check)) {
+        if (await inSlot(remembered, check)) {
           limiter.succeed(who.address);
+          if (device !== null) limiter.succeed(device);
           return { outcome: 'ok' };
         }
         const after = limiter.fail(who.address);
         return lastTry && after.locked ? { outcome: 'locked', retryAfterMs: after.retryAfterMs, justLocked: true } : { outcome: 'wrong' };
       } finally {
-        if (!who.remembered) pacedInFlight--;
+        if (!remembered) pacedInFlight--;
         if (tails.get(who.address) === mine) tails.delete(who.address);
         done();
       }

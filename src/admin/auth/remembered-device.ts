@@ -50,20 +50,20 @@ export function issueDeviceToken(db: Database.Database, now: number): string {
   return `${payload}.${mac(keyFor(db), payload)}`;
 }
 
-/** True when `value` was issued here under the current key, less than a year ago. */
-export function isValidDeviceToken(db: Database.Database, value: string | undefined, now: number): boolean {
+/** The browser's id (the random part) when `value` was issued here under the current key less than a year ago, else null. */
+export function verifyDeviceToken(db: Database.Database, value: string | undefined, now: number): string | null {
   const match = value === undefined ? null : FORMAT.exec(value);
-  if (match === null) return false;
+  if (match === null) return null;
   const key = readKey(db);
-  if (key === null) return false;
+  if (key === null) return null;
   const issued = parseInt(match[1]!, 36);
-  if (!(issued <= now && now - issued < DEVICE_MAX_AGE_MS)) return false;
-  return safeEqual(match[3]!, mac(key, value!.slice(0, value!.lastIndexOf('.'))));
+  if (!(issued <= now && now - issued < DEVICE_MAX_AGE_MS)) return null;
+  return safeEqual(match[3]!, mac(key, value!.slice(0, value!.lastIndexOf('.')))) ? match[2]! : null;
 }
 
-/** True when the request comes from a remembered browser. */
-export function isRememberedDevice(request: FastifyRequest, db: Database.Database, clock: Clock): boolean {
-  return isValidDeviceToken(db, request.cookies[DEVICE_COOKIE], clock());
+/** The id of the remembered browser the request comes from, or null. */
+export function rememberedDeviceId(request: FastifyRequest, db: Database.Database, clock: Clock): string | null {
+  return verifyDeviceToken(db, request.cookies[DEVICE_COOKIE], clock());
 }
 
 /** After a successful login or setup: (re)issues the cookie, so a year counts from the last login. */

@@ -12,6 +12,7 @@ import { AppError, isAppError } from '../../errors.js';
 import { createRuntimeSettingsStore, runtimeSettingsPatchSchema } from '../../settings/runtime-settings.js';
 import { changePassword, createToken, listTokens, revokeToken, type CurrentPasswordCheck } from '../auth/admin-store.js';
 import { refusalMessage, retryAfter } from '../auth/auth-pages.js';
+import { rememberDevice } from '../auth/remembered-device.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import type { AdminContext } from '../context.js';
 import { layoutMessages } from '../messages/layout.js';
@@ -102,6 +103,8 @@ export const settingsRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
     const guard: CurrentPasswordCheck = (check) => app.passwordGate.attempt({ address: request.ip, remembered: true }, check);
     const revokeTokens = field(request.body, 'revokeTokens') === 'on';
     const result = await changePassword(ctx, form.data.current, form.data.next, { ...keep, revokeTokens, guard });
+    // The new password forgot every remembered browser (remembered-device.ts) but this one.
+    if (result.ok && request.auth?.kind === 'session') rememberDevice(request, reply, ctx.db, ctx.clock);
     if (result.ok) return reply.redirect(result.tokensRevoked > 0 ? '/settings?saved=password-tokens' : '/settings?saved=password', 303);
     if ('refused' in result) {
       retryAfter(reply, result.refused);

@@ -48,7 +48,8 @@ Commands:
   doctor [--json]            check DNS, upstreams, databases, lists, clock and device identification; each problem with its fix
   healthcheck [--timeout MS] ask this Vigie one DNS question (localhost, answered locally); exit 0 when it answers,
                              1 with the reason otherwise (Docker HEALTHCHECK, monitoring)
-  passwd                     set the admin page's password (asked twice, or the first line of stdin); logs every admin session out
+  passwd [--revoke-tokens]   set the admin page's password (asked twice, or the first line of stdin); logs every admin session out
+                             (and revokes every API token with --revoke-tokens)
   token create NAME | list [--json] | revoke NAME|ID
                              API tokens for scripts (Authorization: Bearer …); the secret is printed once
   backup FILE [--with-password]

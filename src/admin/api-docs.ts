@@ -29,7 +29,10 @@ port as the admin page (\`VIGIE_ADMIN_HOST\`:\`VIGIE_ADMIN_PORT\`). Request bodi
 ## Authentication
 
 - **API token** (scripts, home automation): create one with \`vigie token create NAME\` or on the
-  settings page, then send \`Authorization: Bearer <token>\`. No CSRF token is needed.
+  settings page, then send \`Authorization: Bearer <token>\`. No CSRF token is needed. A token
+  does not depend on the password: it keeps working after a password change unless revoked —
+  the settings page's password form revokes every token by default ("Also revoke every API
+  token"), and \`vigie passwd --revoke-tokens\` does the same from the shell.
 - **Browser session**: the session cookie set by \`/login\`; every request other than GET/HEAD must
   also send the session's CSRF token in the \`x-csrf-token\` header (the pages put it in a hidden
   \`_csrf\` field) and no foreign \`Origin\`.

@@ -15,7 +15,7 @@ import { assetRoutes, loadAssets, type Asset } from './assets.js';
 import { createAdminStore } from './auth/admin-store.js';
 import { installAuth, isApiPath } from './auth/auth-plugin.js';
 import { authRoutes } from './auth/auth-routes.js';
-import { createLoginLimiter } from './auth/login-limiter.js';
+import { createPasswordGate, type Sleep } from './auth/password-gate.js';
 import type { ScryptParams } from './auth/password.js';
 import { createSetupCodeHolder } from './auth/setup-code.js';
 import type { AdminContext } from './context.js';
@@ -44,6 +44,8 @@ export interface AdminAppOptions {
   readonly assets?: ReadonlyMap<string, Asset>;
   /** Cheaper scrypt for tests only. */
   readonly scrypt?: ScryptParams;
+  /** How the login slowdown waits (tests: a fake ended by their clock). */
+  readonly sleep?: Sleep;
 }
 
 // Strict CSP: only our own files; no inline script or style, no plugins, no framing, forms post
@@ -104,7 +106,8 @@ export async function buildAdminApp(ctx: AdminContext, opts: AdminAppOptions): P
   app.addHook('onRequest', async (request) => {
     request.lang = pickLang(request.cookies.lang, request.headers['accept-language']);
   });
-  installAuth(app, { store, clock: ctx.clock });
+  const gate = createPasswordGate({ clock: ctx.clock, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+  installAuth(app, { store, clock: ctx.clock, gate });
   // Pages and API answers show private data: never cached unless a route says otherwise (assets).
   app.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -121,7 +124,7 @@ export async function buildAdminApp(ctx: AdminContext, opts: AdminAppOptions): P
     return sendErrorPage(request, reply, 404, 'NOT_FOUND', 'not found');
   });
 
-  await app.register(authRoutes, { ctx, store, limiter: createLoginLimiter({ clock: ctx.clock }), setupCode: createSetupCodeHolder(store.hasPassword() ? null : opts.setupCode) });
+  await app.register(authRoutes, { ctx, store, gate, setupCode: createSetupCodeHolder(store.hasPassword() ? null : opts.setupCode) });
   await app.register(assetRoutes, { assets: opts.assets ?? loadAssets() });
   // The area plugins: every route here needs a session or a token (the hooks above refuse the rest).
   await app.register(async (scope) => {

@@ -9,11 +9,12 @@
  */
 import type Database from 'better-sqlite3';
 import { createAdminStore, PASSWORD_SETTING } from '../admin/auth/admin-store.js';
+import { passwordHashProblem } from '../admin/auth/password.js';
 import { subscriptionId } from '../blocklists/subscriptions/subscription-store.js';
 import { createProfileStore } from '../policy/profile-store.js';
 import { daysToMask } from '../policy/schedule.js';
 import { createRuntimeSettingsStore } from '../settings/runtime-settings.js';
-import { parseBackup, stableJson, type BackupData, type BackupDocument } from './backup-format.js';
+import { BackupInvalidError, parseBackup, stableJson, type BackupData, type BackupDocument } from './backup-format.js';
 import { readBackupData } from './export-backup.js';
 
 /** What changed in one table. */
@@ -153,10 +154,17 @@ function currentPasswordHash(db: Database.Database): string | null {
 /**
  * Applies `doc` to `db` (validated again here: nothing unvalidated is ever written). With
  * `dryRun` the same work runs and is rolled back: the summary says what a restore would change.
- * @throws BackupInvalidError (AppError 'VALIDATION') for an invalid document; nothing changed.
+ * @throws BackupInvalidError (AppError 'VALIDATION') for an invalid document or an unusable
+ *   password hash; nothing changed.
  */
 export function importBackup(db: Database.Database, doc: BackupDocument, opts: { dryRun?: boolean } = {}): ImportSummary {
   const next = parseBackup(doc).data;
+  // A hash no password can match (damaged, or a cost above this version's limits) would lock the
+  // parents out: refused before anything is written.
+  const hashProblem = next.adminPasswordHash === undefined ? null : passwordHashProblem(next.adminPasswordHash);
+  if (hashProblem !== null) {
+    throw new BackupInvalidError(`the backup's admin password hash can never be checked by this Vigie, nothing was changed: ${hashProblem}`, [{ path: ['data', 'adminPasswordHash'], message: hashProblem }]);
+  }
   const out: { summary?: ImportSummary } = {};
   try {
     // IMMEDIATE: take the write lock first, so `vigie serve` cannot slip a write between the read and the writes.

@@ -2,7 +2,9 @@
  * `vigie passwd`: sets the admin page's password from the shell (first setup without the web
  * page, or a forgotten password). Reads it twice from the terminal without echo, or once from
  * standard input when that is not a terminal (`echo '…' | vigie passwd`). Every admin session is
- * logged out: whoever was logged in with the old password must log in again.
+ * logged out: whoever was logged in with the old password must log in again. API tokens do not
+ * depend on the password: `--revoke-tokens` revokes them too (a token someone copied would
+ * otherwise keep working).
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,8 +16,11 @@ import { loadConfig } from '../config.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
 
 const USAGE = `Usage:
-  vigie passwd                 set the admin page's password (asked twice, not shown)
-  echo 'PASSWORD' | vigie passwd
+  vigie passwd [--revoke-tokens]
+                               set the admin page's password (asked twice, not shown);
+                               every admin session is logged out; --revoke-tokens also
+                               revokes every API token
+  echo 'PASSWORD' | vigie passwd [--revoke-tokens]
                                the same from a script (first line of standard input)
 `;
 
@@ -69,12 +74,22 @@ async function readNewPassword(): Promise<string | null> {
   return first ?? '';
 }
 
+function keptTokens(count: number): string {
+  return count === 0 ? '' : `; ${count} API token(s) kept (add --revoke-tokens to revoke them)`;
+}
+
 /** Entry point of `vigie passwd`. */
 export async function runPasswd(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
-  if (positionals.length > 0) {
+  let parsed: { values: { 'revoke-tokens'?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { 'revoke-tokens': { type: 'boolean' } }, allowPositionals: true });
+  } catch {
     process.stderr.write(USAGE);
-    return positionals[0] === 'help' ? 0 : 2;
+    return 2;
+  }
+  if (parsed.positionals.length > 0) {
+    process.stderr.write(USAGE);
+    return parsed.positionals[0] === 'help' ? 0 : 2;
   }
   const config = loadConfig();
   let password: string | null;
@@ -93,7 +108,8 @@ export async function runPasswd(args: string[]): Promise<number> {
     if (problem === 'TOO_COMMON') process.stderr.write('vigie passwd: this password is too common, choose another one; nothing changed\n');
     if (problem !== null) return 2;
     const ended = store.sessions.revokeAll();
-    process.stdout.write(`admin password set; ${ended} admin session(s) logged out\n`);
+    const tokens = parsed.values['revoke-tokens'] === true ? `; ${store.tokens.revokeAll()} API token(s) revoked` : keptTokens(store.tokens.list().length);
+    process.stdout.write(`admin password set; ${ended} admin session(s) logged out${tokens}\n`);
     return 0;
   } finally {
     db.close();

@@ -63,6 +63,19 @@ describe('vigie passwd', () => {
     expect(stored.value).toMatch(/^scrypt\$32768\$8\$1\$/);
   });
 
+  it('keeps API tokens unless told --revoke-tokens (a copied token survives a password change otherwise)', () => {
+    withDb((db) => createAdminStore({ db, clock: Date.now }).tokens.create('copied by a child'));
+    const kept = run('passwd', [], 'une phrase de passe\n');
+    expect(kept.status).toBe(0);
+    expect(kept.stdout).toBe('admin password set; 0 admin session(s) logged out; 1 API token(s) kept (add --revoke-tokens to revoke them)\n');
+    expect(withDb((db) => createAdminStore({ db, clock: Date.now }).tokens.list()).length).toBe(1);
+    const revoked = run('passwd', ['--revoke-tokens'], 'une autre phrase de passe\n');
+    expect(revoked.stderr).toBe('');
+    expect(revoked.status).toBe(0);
+    expect(revoked.stdout).toBe('admin password set; 0 admin session(s) logged out; 1 API token(s) revoked\n');
+    expect(withDb((db) => createAdminStore({ db, clock: Date.now }).tokens.list())).toEqual([]);
+  });
+
   it('refuses a short or common password (exit 2) and changes nothing', () => {
     for (const [input, message] of [['short\n', 'at least 10 characters'], ['1234567890\n', 'too common'], ['', 'at least 10 characters']] as const) {
       const r = run('passwd', [], input);

@@ -169,6 +169,27 @@ describe('expiry', () => {
   });
 });
 
+describe('a stored hash that can never verify (issue 12.8c)', () => {
+  it('says so on the login page (503), counts nothing, logs an error; vigie passwd (setPassword) repairs it', async () => {
+    t = await createAuthTestApp();
+    // As an older Vigie's restore (or a hand edit) could leave it: scrypt N=2^22, above the limit.
+    t.ctx.db.prepare("UPDATE settings SET value = ? WHERE key = 'admin_password'").run(`scrypt$4194304$8$1$c2FsdHNhbHRzYWx0$${'A'.repeat(43)}`);
+    for (let i = 0; i < 8; i++) {
+      const res = await t.inject({ method: 'POST', url: '/login', ...form({ password: PASSWORD }) });
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('The password stored by Vigie is damaged or comes from a newer version');
+      expect(res.body).toContain('vigie passwd');
+    }
+    const fr = await t.inject({ method: 'POST', url: '/login', headers: { cookie: 'lang=fr', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'password=x' });
+    expect(fr.body).toContain('Le mot de passe enregistré par Vigie est abîmé');
+    expect(t.logged.some((l) => l.level === 50 && String(l.problem).includes('N=4194304'))).toBe(true);
+    expect(t.store.storedHashProblem()).toMatch(/N=4194304/);
+    expect(() => t.store.setPasswordHash('scrypt$oops')).toThrow(/unusable admin password hash/);
+    expect(await t.store.setPassword('repaired from the shell')).toBeNull();
+    expect((await t.inject({ method: 'POST', url: '/login', ...form({ password: 'repaired from the shell' }) })).statusCode).toBe(303);
+  });
+});
+
 describe('functions for the settings page', () => {
   it('changePassword checks the current one, validates, and logs out the other sessions', async () => {
     t = await createAuthTestApp();
@@ -182,7 +203,7 @@ describe('functions for the settings page', () => {
     const phoneSession = (await t.inject({ url: '/api/whoami', headers: { cookie: phone.cookie } })).statusCode;
     expect(phoneSession).toBe(200);
     const keep = (t.ctx.db.prepare('SELECT id_hash FROM admin_sessions WHERE client LIKE ?').get('192.168.1.20%') as { id_hash: string }).id_hash;
-    expect(await changePassword(t.ctx, PASSWORD, 'a new long password', { keepSessionId: keep })).toEqual({ ok: true });
+    expect(await changePassword(t.ctx, PASSWORD, 'a new long password', { keepSessionId: keep })).toEqual({ ok: true, tokensRevoked: 0 });
     expect((await t.inject({ url: '/api/whoami', headers: { cookie: phone.cookie } })).statusCode).toBe(200);
     expect((await t.inject({ url: '/api/whoami', headers: { cookie: laptop.cookie } })).statusCode).toBe(401);
     expect(await t.store.checkPassword('a new long password')).toBe(true);

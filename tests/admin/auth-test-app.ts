@@ -52,7 +52,15 @@ export interface AuthTestApp {
   /** Errors logged by the app (pino objects). */
   readonly logged: Array<Record<string, unknown>>;
   now: number;
+  /** Moves the clock; waits of the login gate that fall due end (in time order). */
   advance(ms: number): void;
+  /** Waits (fake, by the clock) that have not ended yet. */
+  pendingWaits(): number;
+  /**
+   * Awaits `p` while moving the clock to each pending wait's end as soon as the app is waiting on
+   * one (the login slowdown); returns the answer and how far the clock moved meanwhile.
+   */
+  drive<T>(p: Promise<T>): Promise<{ value: T; waitedMs: number }>;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   /** Logs in from `remoteAddress`; returns the session cookie and the CSRF token from the page. */
   login(remoteAddress?: string): Promise<{ cookie: string; csrf: string }>;
@@ -85,6 +93,13 @@ export async function createAuthTestApp(opts: { password?: string | null; setupC
   const logsDb = openDatabase({ file: join(dataDir, 'logs.db') });
   const state = { now: START };
   const clock = (): number => state.now;
+  // The login gate's waits, ended by advance(): the clock, never real time, says when.
+  const waits: Array<{ at: number; end: () => void }> = [];
+  const sleep = (ms: number): Promise<void> => new Promise((end) => void waits.push({ at: state.now + ms, end }));
+  const endDueWaits = (): void => {
+    waits.sort((a, b) => a.at - b.at);
+    while (waits.length > 0 && waits[0]!.at <= state.now) waits.shift()!.end();
+  };
   const ctx: AdminContext = {
     config, db, logsDb, clock, logger,
     policy: { get built(): never { throw new Error('no policy in auth tests'); }, get catalog(): never { throw new Error('no policy in auth tests'); } },
@@ -98,6 +113,7 @@ export async function createAuthTestApp(opts: { password?: string | null; setupC
     routes: opts.routes ?? [testRoutes],
     setupCode: opts.setupCode === undefined ? SETUP_CODE : opts.setupCode,
     scrypt: FAST_SCRYPT,
+    sleep,
     ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}),
     ...(opts.assets ? { assets: opts.assets } : {}),
   });
@@ -105,6 +121,23 @@ export async function createAuthTestApp(opts: { password?: string | null; setupC
     app, ctx, store, dataDir, logged,
     advance(ms: number) {
       state.now += ms;
+      endDueWaits();
+    },
+    pendingWaits: () => waits.length,
+    async drive<T>(p: Promise<T>) {
+      const start = state.now;
+      let settled = false;
+      const watched = p.finally(() => { settled = true; });
+      // Bounded: each turn either ends a wait or lets the event loop run (hashing in the thread pool).
+      for (let turn = 0; !settled && turn < 100_000; turn++) {
+        await new Promise((r) => setImmediate(r));
+        if (!settled && waits.length > 0) {
+          waits.sort((a, b) => a.at - b.at);
+          state.now = Math.max(state.now, waits[0]!.at);
+          endDueWaits();
+        }
+      }
+      return { value: await watched, waitedMs: state.now - start };
     },
     inject: (o: InjectOptions) => app.inject(o),
     async login(remoteAddress = '127.0.0.1') {

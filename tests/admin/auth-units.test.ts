@@ -1,10 +1,13 @@
 /** The pieces under the auth routes: password hashing, setup code, safe redirect paths. */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkNewPassword, DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../../src/admin/auth/password.js';
 import { safeNextPath, safeRelativePath } from '../../src/admin/auth/safe-path.js';
 import { safeEqual } from '../../src/admin/auth/secret-hash.js';
 import { createSetupCodeHolder, formatSetupCode, generateSetupCode, normalizeSetupCode, SETUP_CODE_ALPHABET } from '../../src/admin/auth/setup-code.js';
+import { DEVICE_MAX_AGE_MS, forgetRememberedDevices, issueDeviceToken, verifyDeviceToken } from '../../src/admin/auth/remembered-device.js';
 import { authMessages } from '../../src/admin/messages/auth.js';
+import { freshConfig } from '../backup/fill-config.js';
 import { FAST_SCRYPT } from './auth-test-app.js';
 
 describe('password hashing', () => {
@@ -88,6 +91,30 @@ describe('redirect targets', () => {
     expect(safeNextPath('/setup')).toBeNull();
     expect(safeNextPath('/assets/app.css')).toBeNull();
     expect(safeNextPath('/profiles/child')).toBe('/profiles/child');
+  });
+});
+
+describe('remembered-device cookie', () => {
+  it('verifies for a year under the current key; tampered, foreign or forgotten ones do not', () => {
+    const { dir, db } = freshConfig('vigie-device-');
+    try {
+      const t0 = Date.UTC(2026, 0, 1);
+      const token = issueDeviceToken(db, t0);
+      expect(token).toMatch(/^v1\.[0-9a-z]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/);
+      expect(verifyDeviceToken(db, token, t0 + DEVICE_MAX_AGE_MS - 1)).toBe(token.split('.')[2]);
+      expect(verifyDeviceToken(db, token, t0 + DEVICE_MAX_AGE_MS)).toBeNull();
+      expect(verifyDeviceToken(db, token, t0 - 1)).toBeNull(); // issued in the future
+      const [v, issued, id, mac] = token.split('.') as [string, string, string, string];
+      expect(verifyDeviceToken(db, [v, (parseInt(issued, 36) + 1).toString(36), id, mac].join('.'), t0)).toBeNull();
+      expect(verifyDeviceToken(db, `${token}x`, t0)).toBeNull();
+      expect(verifyDeviceToken(db, undefined, t0)).toBeNull();
+      forgetRememberedDevices(db);
+      expect(verifyDeviceToken(db, token, t0)).toBeNull();
+      expect(verifyDeviceToken(db, issueDeviceToken(db, t0), t0)).not.toBeNull();
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

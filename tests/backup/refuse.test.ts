@@ -112,3 +112,17 @@ describe('refusing damaged or hostile backups', () => {
     expect(target.db.prepare("SELECT count(*) FROM profiles WHERE id = 'lea'").pluck().get()).toBe(0);
   });
 });
+
+describe('refusing a password hash that can never verify (issue 12.8c)', () => {
+  const SALT_AND_KEY = `c2FsdHNhbHRzYWx0$${'A'.repeat(43)}`;
+  it.each([
+    ['N above the maximum', `scrypt$4194304$8$1$${SALT_AND_KEY}`, /admin password hash can never be checked by this Vigie, nothing was changed: scrypt N=4194304 is above the largest this Vigie accepts \(1048576\)/],
+    ['a cost needing 1 GiB', `scrypt$1048576$8$1$${SALT_AND_KEY}`, /scrypt N=1048576 r=8 needs more than 256 MiB/],
+    ['N not a power of two', `scrypt$1000$8$1$${SALT_AND_KEY}`, /scrypt N=1000 is not a power of two/],
+    ['too few parts', 'scrypt$16384$8$1$abc', /not of the form scrypt\$N\$r\$p\$salt\$hash/],
+    ['a short hash', 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0$AAAA', /the hash is not 32 bytes long/],
+  ])('%s: refused, the password and everything else unchanged', (_name, hash, message) => {
+    target.db.prepare("INSERT INTO settings (key, value) VALUES ('admin_password', 'scrypt$1024$8$1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')").run();
+    expectRefused(JSON.stringify(damaged((d) => { d.data.adminPasswordHash = hash; })), message);
+  });
+});

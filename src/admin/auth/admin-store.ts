@@ -5,8 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../resolver/types.js';
+import { AppError } from '../../errors.js';
 import type { AdminContext } from '../context.js';
-import { checkNewPassword, hashPassword, verifyPassword, type PasswordProblem, type ScryptParams } from './password.js';
+import type { GateAnswer, GateRefusal } from './password-gate.js';
+import { checkNewPassword, hashPassword, passwordHashProblem, verifyPassword, type PasswordProblem, type ScryptParams } from './password.js';
+import { forgetRememberedDevices } from './remembered-device.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
 import { createTokenStore, type TokenInfo, type TokenStore } from './token-store.js';
 
@@ -17,11 +20,19 @@ export const PASSWORD_SETTING = 'admin_password';
 export interface AdminStore {
   /** True once a parent chose a password (setup done). */
   hasPassword(): boolean;
+  /**
+   * Why the stored hash can never verify (damaged, or a cost above this version's limits), or
+   * null (usable, or no password). The login page says so instead of "wrong password" forever.
+   */
+  storedHashProblem(): string | null;
   /** True when `password` is the admin password (false when none is set). */
   checkPassword(password: string): Promise<boolean>;
   /** Validates and stores a new password; returns the problem instead when it is refused. Sessions are left alone. */
   setPassword(password: string): Promise<Exclude<PasswordProblem, null> | null>;
-  /** Stores an already encoded hash (tests use a cheaper scrypt cost). */
+  /**
+   * Stores an already encoded hash (restore; tests use a cheaper scrypt cost) and forgets every
+   * remembered browser. @throws AppError VALIDATION for a hash that could never verify.
+   */
   setPasswordHash(encoded: string): void;
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
@@ -35,10 +46,17 @@ export function createAdminStore(deps: { db: Database.Database; clock: Clock; sc
     return typeof r?.value === 'string' && r.value.startsWith('scrypt$') ? r.value : null;
   };
   const setPasswordHash = (encoded: string): void => {
+    const problem = passwordHashProblem(encoded);
+    if (problem !== null) throw new AppError('VALIDATION', `unusable admin password hash: ${problem}`);
+    forgetRememberedDevices(db);
     db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(PASSWORD_SETTING, encoded);
   };
   return {
     hasPassword: () => storedHash() !== null,
+    storedHashProblem() {
+      const encoded = storedHash();
+      return encoded === null ? null : passwordHashProblem(encoded);
+    },
     async checkPassword(password) {
       const encoded = storedHash();
       return encoded !== null && verifyPassword(password, encoded);
@@ -61,20 +79,33 @@ export function hasAdminPassword(db: Database.Database): boolean {
 }
 
 /** Why a password change was refused. */
-export type ChangePasswordProblem = 'WRONG_PASSWORD' | 'TOO_SHORT' | 'TOO_COMMON';
+export type ChangePasswordProblem = 'WRONG_PASSWORD' | 'TOO_SHORT' | 'TOO_COMMON' | 'DAMAGED_HASH';
+
+/** Runs the check of the current password (the settings route passes the login gate's). */
+export type CurrentPasswordCheck = (check: () => Promise<boolean>) => Promise<GateAnswer>;
+
+const unguarded: CurrentPasswordCheck = async (check) => ((await check()) ? { outcome: 'ok' } : { outcome: 'wrong' });
 
 /**
- * Changes the admin password (settings page): checks `current`, validates `next`, stores it and
- * revokes every session except `keepSessionId` (the parent's own, `request.auth.sessionId`), so
- * a child who had a session elsewhere is logged out.
+ * Changes the admin password (settings page): validates `next`, checks `current` (through
+ * `opts.guard`, the login limiter, on the page), stores the new one and revokes every session
+ * except `keepSessionId` (the parent's own, `request.auth.sessionId`), so a child who had a
+ * session elsewhere is logged out; with `revokeTokens`, every API token too.
  */
-export async function changePassword(ctx: AdminContext, current: string, next: string, opts: { keepSessionId?: string } = {}): Promise<{ ok: true } | { ok: false; problem: ChangePasswordProblem }> {
+export async function changePassword(
+  ctx: AdminContext, current: string, next: string,
+  opts: { keepSessionId?: string; revokeTokens?: boolean; guard?: CurrentPasswordCheck } = {},
+): Promise<{ ok: true; tokensRevoked: number } | { ok: false; problem: ChangePasswordProblem } | { ok: false; refused: GateRefusal }> {
   const store = createAdminStore({ db: ctx.db, clock: ctx.clock });
-  if (!(await store.checkPassword(current))) return { ok: false, problem: 'WRONG_PASSWORD' };
-  const problem = await store.setPassword(next);
+  const problem = checkNewPassword(next);
   if (problem !== null) return { ok: false, problem };
+  if (store.storedHashProblem() !== null) return { ok: false, problem: 'DAMAGED_HASH' };
+  const answer = await (opts.guard ?? unguarded)(() => store.checkPassword(current));
+  if (answer.outcome === 'locked' || answer.outcome === 'busy') return { ok: false, refused: answer };
+  if (answer.outcome !== 'ok') return { ok: false, problem: 'WRONG_PASSWORD' };
+  await store.setPassword(next);
   store.sessions.revokeAll(opts.keepSessionId);
-  return { ok: true };
+  return { ok: true, tokensRevoked: opts.revokeTokens ? store.tokens.revokeAll() : 0 };
 }
 
 /** Every API token (no secrets), oldest first. */

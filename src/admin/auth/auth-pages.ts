@@ -4,7 +4,7 @@ import { authMessages } from '../messages/auth.js';
 import { html } from '../page/html.js';
 import { translator } from '../page/i18n.js';
 import { sendPage } from '../page/send-page.js';
-import type { LimitState } from './login-limiter.js';
+import type { GateRefusal } from './password-gate.js';
 import { MIN_PASSWORD_LENGTH } from './password.js';
 
 /** Shell commands shown to parents (constant text, escaped like any other). */
@@ -19,11 +19,17 @@ function commands(list: readonly string[]) {
   return html`<ul class="commands">${list.map((c) => html`<li><code>${c}</code></li>`)}</ul>`;
 }
 
-/** The lockout message in the page's language ("try again in N minutes", rounded up). */
-export function lockedMessage(request: FastifyRequest, state: LimitState & { locked: true }): string {
+/** Why an attempt was refused, in the page's language ("try again in N minutes", rounded up). */
+export function refusalMessage(request: FastifyRequest, refusal: GateRefusal): string {
   const t = translator(authMessages, request.lang);
-  const minutes = Math.max(1, Math.ceil(state.retryAfterMs / 60_000));
+  if (refusal.outcome === 'busy') return t('limit.busy', { seconds: Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)) });
+  const minutes = Math.max(1, Math.ceil(refusal.retryAfterMs / 60_000));
   return minutes === 1 ? t('limit.locked.one') : t('limit.locked.many', { minutes });
+}
+
+/** Sets Retry-After (whole seconds) for a refusal. */
+export function retryAfter(reply: FastifyReply, refusal: GateRefusal): FastifyReply {
+  return reply.header('retry-after', String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))));
 }
 
 /** The setup page: code, new password twice. `error` is already translated; `code` is kept as typed. */

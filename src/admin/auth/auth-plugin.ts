@@ -13,6 +13,7 @@ import { AppError } from '../../errors.js';
 import type { Clock } from '../../resolver/types.js';
 import type { AdminStore } from './admin-store.js';
 import { hasValidCsrfToken, isSameOrigin, SAFE_METHODS } from './csrf.js';
+import type { PasswordGate } from './password-gate.js';
 import { safeNextPath } from './safe-path.js';
 import { readSession } from './session.js';
 
@@ -20,6 +21,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without a session or token (login, setup, logout, language, assets, health). */
     public?: boolean;
+  }
+  interface FastifyInstance {
+    /** Every password check goes through it (login, setup code, the settings page's current password). */
+    readonly passwordGate: PasswordGate;
   }
 }
 
@@ -51,8 +56,9 @@ function refuse(request: FastifyRequest, reply: FastifyReply, store: AdminStore)
 }
 
 /** Installs the hooks on the root instance; call before registering any route. */
-export function installAuth(app: FastifyInstance, deps: { store: AdminStore; clock: Clock }): void {
+export function installAuth(app: FastifyInstance, deps: { store: AdminStore; clock: Clock; gate: PasswordGate }): void {
   const { store, clock } = deps;
+  app.decorate('passwordGate', deps.gate);
   app.addHook('onRequest', async (request, reply) => {
     request.auth = null;
     const secret = bearerToken(request);

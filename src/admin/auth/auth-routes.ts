@@ -1,7 +1,9 @@
 /**
  * Public auth routes: /setup (first password, with the one-time code), /login, /logout, plus
- * /lang (language switch) and /healthz. Setup and login attempts share one limiter: a wrong
- * code or password counts as a failure for the client's address and globally.
+ * /lang (language switch) and /healthz. Setup codes and login passwords are checked through the
+ * password gate (password-gate.ts): counted per address before the check, one at a time per
+ * address, slowed down for unknown browsers after many failures. A successful login or setup
+ * remembers the browser (remembered-device.ts).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -9,9 +11,10 @@ import type { AdminContext } from '../context.js';
 import { authMessages } from '../messages/auth.js';
 import { translator } from '../page/i18n.js';
 import type { AdminStore } from './admin-store.js';
-import { lockedMessage, sendLoginPage, sendSetupPage } from './auth-pages.js';
-import type { LimitState, LoginLimiter } from './login-limiter.js';
+import { refusalMessage, retryAfter, sendLoginPage, sendSetupPage } from './auth-pages.js';
+import type { GateRefusal, PasswordGate } from './password-gate.js';
 import { checkNewPassword, MIN_PASSWORD_LENGTH } from './password.js';
+import { rememberDevice, rememberedDeviceId } from './remembered-device.js';
 import { safeNextPath, safeRelativePath } from './safe-path.js';
 import { endSession, startSession } from './session.js';
 import type { SetupCodeHolder } from './setup-code.js';
@@ -20,7 +23,7 @@ import type { SetupCodeHolder } from './setup-code.js';
 export interface AuthRoutesOptions {
   readonly ctx: AdminContext;
   readonly store: AdminStore;
-  readonly limiter: LoginLimiter;
+  readonly gate: PasswordGate;
   readonly setupCode: SetupCodeHolder;
 }
 
@@ -32,16 +35,18 @@ const langQuery = z.object({ to: z.unknown().optional(), back: z.unknown().optio
 /** How long the language choice is kept (a year). */
 const LANG_COOKIE_SECONDS = 365 * 24 * 3600;
 
-function sendLocked(request: FastifyRequest, reply: FastifyReply, state: LimitState & { locked: true }, page: 'login' | 'setup', hasCode: boolean): FastifyReply {
-  reply.header('retry-after', String(Math.ceil(state.retryAfterMs / 1000)));
-  const error = lockedMessage(request, state);
+function sendRefused(request: FastifyRequest, reply: FastifyReply, refusal: GateRefusal, page: 'login' | 'setup', hasCode: boolean): FastifyReply {
+  const error = refusalMessage(request, refusal);
+  retryAfter(reply, refusal);
   return page === 'login' ? sendLoginPage(request, reply, { next: null, status: 429, error }) : sendSetupPage(request, reply, { hasCode, status: 429, error });
 }
 
 /** Registers the public routes (each with `config.public`). */
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
-  const { ctx, store, limiter, setupCode } = opts;
+  const { ctx, store, gate, setupCode } = opts;
   const publicRoute = { config: { public: true } } as const;
+  // Said once an hour at most: a script hammering /login must not flood the log.
+  let damagedLoggedAt = -Infinity;
 
   app.get('/setup', publicRoute, async (request, reply) => {
     if (store.hasPassword()) return reply.redirect('/login', 303);
@@ -55,21 +60,20 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     const hasCode = setupCode.active;
     const again = (status: number, error: string): FastifyReply => sendSetupPage(request, reply, { hasCode, status, error, code: body.code });
     if (!hasCode) return sendSetupPage(request, reply, { hasCode, status: 400 });
-    const limit = limiter.check(request.ip);
-    if (limit.locked) return sendLocked(request, reply, limit, 'setup', hasCode);
-    if (!setupCode.matches(body.code)) {
-      const after = limiter.fail(request.ip);
-      return after.locked ? sendLocked(request, reply, after, 'setup', hasCode) : again(400, t('setup.error.code'));
-    }
+    const answer = await gate.attempt({ address: request.ip, remembered: false }, async () => setupCode.matches(body.code));
+    if (answer.outcome === 'locked' || answer.outcome === 'busy') return sendRefused(request, reply, answer, 'setup', hasCode);
+    if (answer.outcome === 'wrong') return again(400, t('setup.error.code'));
     const problem = checkNewPassword(body.password);
     if (problem !== null) return again(400, t(problem === 'TOO_SHORT' ? 'password.tooShort' : 'password.tooCommon', { min: MIN_PASSWORD_LENGTH }));
     if (body.password !== body.confirm) return again(400, t('setup.error.mismatch'));
-    // Consumed before the (slow) hash: a second request with the same code cannot race this one.
+    // Checked again after the gate's await, then consumed before the (slow) hash: a second
+    // request with the same code cannot race this one.
+    if (store.hasPassword() || !setupCode.matches(body.code)) return reply.redirect('/login', 303);
     setupCode.consume();
     await store.setPassword(body.password);
-    limiter.succeed(request.ip);
     store.sessions.revokeAll();
     startSession(request, reply, store.sessions, ctx.clock);
+    rememberDevice(request, reply, ctx.db, ctx.clock);
     ctx.logger.info('admin password set (setup)');
     return reply.redirect('/', 303);
   });
@@ -87,18 +91,26 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     if (!store.hasPassword()) return reply.redirect('/setup', 303);
     const body = loginBody.parse(request.body ?? {});
     const next = safeNextPath(body.next);
-    const limit = limiter.check(request.ip);
-    if (limit.locked) return sendLocked(request, reply, limit, 'login', false);
-    if (!(await store.checkPassword(body.password))) {
-      const after = limiter.fail(request.ip);
-      if (after.locked) {
-        ctx.logger.warn({ client: request.ip }, 'admin login locked after repeated wrong passwords');
-        return sendLocked(request, reply, after, 'login', false);
+    const t = translator(authMessages, request.lang);
+    const damaged = store.storedHashProblem();
+    if (damaged !== null) {
+      // Not a wrong password (nothing is counted): no password can ever match; say so.
+      if (ctx.clock() - damagedLoggedAt >= 3_600_000) {
+        damagedLoggedAt = ctx.clock();
+        ctx.logger.error({ problem: damaged }, 'the stored admin password hash is unusable: set a new password with `vigie passwd`');
       }
-      return sendLoginPage(request, reply, { next, status: 401, error: translator(authMessages, request.lang)('login.error.wrong') });
+      return sendLoginPage(request, reply, { next, status: 503, error: t('login.error.damaged') });
     }
-    limiter.succeed(request.ip);
+    const deviceId = rememberedDeviceId(request, ctx.db, ctx.clock);
+    const who = deviceId === null ? { address: request.ip, remembered: false } : { address: request.ip, remembered: true, deviceId };
+    const answer = await gate.attempt(who, () => store.checkPassword(body.password));
+    if (answer.outcome === 'locked' || answer.outcome === 'busy') {
+      if (answer.outcome === 'locked' && answer.justLocked) ctx.logger.warn({ client: request.ip }, 'admin login locked after repeated wrong passwords');
+      return sendRefused(request, reply, answer, 'login', false);
+    }
+    if (answer.outcome === 'wrong') return sendLoginPage(request, reply, { next, status: 401, error: t('login.error.wrong') });
     startSession(request, reply, store.sessions, ctx.clock);
+    rememberDevice(request, reply, ctx.db, ctx.clock);
     return reply.redirect(next ?? '/', 303);
   });
 

@@ -58,22 +58,44 @@ export async function hashPassword(password: string, params: ScryptParams = DEFA
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-function decode(encoded: string): { params: ScryptParams; salt: Buffer; key: Buffer } | null {
+// scrypt needs 128·N·r bytes: the default takes 32 MiB; a hash asking for more than 256 MiB (a
+// Raspberry Pi has 1 GiB) is refused like a malformed one.
+const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
+
+type Decoded = { params: ScryptParams; salt: Buffer; key: Buffer };
+
+function decode(encoded: string): Decoded | string {
   const parts = encoded.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return 'not of the form scrypt$N$r$p$salt$hash';
   const [N, r, p] = parts.slice(1, 4).map((x) => (/^\d{1,8}$/.test(x ?? '') ? Number(x) : NaN)) as [number, number, number];
-  const isPowerOfTwo = N >= 2 && (N & (N - 1)) === 0;
-  if (!isPowerOfTwo || N > MAX_N || !(r >= 1 && r <= MAX_R) || !(p >= 1 && p <= MAX_P)) return null;
+  if (!(N >= 2 && (N & (N - 1)) === 0)) return `scrypt N=${parts[1]} is not a power of two`;
+  if (N > MAX_N) return `scrypt N=${N} is above the largest this Vigie accepts (${MAX_N})`;
+  if (!(r >= 1 && r <= MAX_R)) return `scrypt r=${parts[2]} is outside 1..${MAX_R}`;
+  if (!(p >= 1 && p <= MAX_P)) return `scrypt p=${parts[3]} is outside 1..${MAX_P}`;
+  if (128 * N * r > MAX_MEMORY_BYTES) return `scrypt N=${N} r=${r} needs more than ${MAX_MEMORY_BYTES / 1024 / 1024} MiB`;
   const salt = Buffer.from(parts[4] ?? '', 'base64url');
   const key = Buffer.from(parts[5] ?? '', 'base64url');
-  if (salt.length < 8 || key.length !== KEY_LENGTH) return null;
+  if (salt.length < 8) return 'the salt is shorter than 8 bytes';
+  if (key.length !== KEY_LENGTH) return `the hash is not ${KEY_LENGTH} bytes long`;
   return { params: { N, r, p }, salt, key };
+}
+
+/**
+ * Why an encoded hash can never verify any password (malformed, or a cost above this code's
+ * limits), or null when it is usable. Checked before storing one (restore) and before checking.
+ */
+export function passwordHashProblem(encoded: string): string | null {
+  const decoded = decode(encoded);
+  return typeof decoded === 'string' ? decoded : null;
 }
 
 /** True when `password` matches the encoded hash; false for a wrong password or a malformed hash. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const decoded = decode(encoded);
-  if (decoded === null) return false;
-  const key = await scrypt(password, decoded.salt, decoded.params);
-  return timingSafeEqual(key, decoded.key);
+  if (typeof decoded === 'string') return false;
+  try {
+    return timingSafeEqual(await scrypt(password, decoded.salt, decoded.params), decoded.key);
+  } catch {
+    return false; // e.g. out of memory: a hash that cannot be computed matches nothing
+  }
 }

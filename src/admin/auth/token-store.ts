@@ -44,6 +44,8 @@ export interface TokenStore {
   list(): TokenInfo[];
   /** Revokes by id, else by name; false when there is no such token. */
   revoke(ref: string): boolean;
+  /** Revokes every token (after a password change); returns how many there were. */
+  revokeAll(): number;
   /** The token whose secret is `secret` (its last use recorded), or null. */
   verify(secret: string): TokenInfo | null;
 }
@@ -68,6 +70,9 @@ export function createTokenStore(deps: { db: Database.Database; clock: Clock }):
     revoke(ref) {
       const byId = db.prepare('DELETE FROM api_tokens WHERE id = ?').run(ref).changes;
       return byId > 0 || db.prepare('DELETE FROM api_tokens WHERE name = ?').run(ref.trim()).changes > 0;
+    },
+    revokeAll() {
+      return db.prepare('DELETE FROM api_tokens').run().changes;
     },
     verify(secret) {
       if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;

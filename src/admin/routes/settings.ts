@@ -10,7 +10,9 @@ import { z, ZodError } from 'zod';
 import { formatUpstream } from '../../config-upstream.js';
 import { AppError, isAppError } from '../../errors.js';
 import { createRuntimeSettingsStore, runtimeSettingsPatchSchema } from '../../settings/runtime-settings.js';
-import { changePassword, createToken, listTokens, revokeToken } from '../auth/admin-store.js';
+import { changePassword, createToken, listTokens, revokeToken, type CurrentPasswordCheck } from '../auth/admin-store.js';
+import { refusalMessage, retryAfter } from '../auth/auth-pages.js';
+import { rememberDevice } from '../auth/remembered-device.js';
 import { MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import type { AdminContext } from '../context.js';
 import { layoutMessages } from '../messages/layout.js';
@@ -64,7 +66,7 @@ export const settingsRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
     const t = translator(settingsMessages, request.lang);
     const saved = (request.query as Record<string, unknown>).saved;
     const flash = opts.flash !== undefined ? opts.flash
-      : saved === 'password' ? t('password.changed') : saved === '1' ? translator(layoutMessages, request.lang)('flash.saved') : null;
+      : saved === 'password' ? t('password.changed') : saved === 'password-tokens' ? t('password.changedTokens') : saved === '1' ? translator(layoutMessages, request.lang)('flash.saved') : null;
     return sendPage(request, reply, {
       title: t('title'), active: 'settings', status: opts.status ?? 200, flash: opts.error ? null : flash,
       body: renderSettings({ lang: request.lang, timeZone: ctx.config.tz, data: readSettings(ctx), tokens: listTokens(ctx), csrf: csrfField(request), ...(opts.typed ? { typed: opts.typed } : {}), error: opts.error ?? null }),
@@ -96,9 +98,19 @@ export const settingsRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
     if (!form.success) return refuse(t('error.invalid', { issues: issuesText(form.error) }));
     if (form.data.next !== form.data.confirm) return refuse(t('password.mismatch'));
     const keep = request.auth?.kind === 'session' ? { keepSessionId: request.auth.sessionId } : {};
-    const result = await changePassword(ctx, form.data.current, form.data.next, keep);
-    if (result.ok) return reply.redirect('/settings?saved=password', 303);
-    const messages = { WRONG_PASSWORD: t('password.wrong'), TOO_SHORT: t('password.tooShort', { min: MIN_PASSWORD_LENGTH }), TOO_COMMON: t('password.tooCommon') };
+    // The current password is a password guess like a login's: same limiter, same address. The
+    // caller is logged in, so it is not slowed down with strangers (only the per-address limit).
+    const guard: CurrentPasswordCheck = (check) => app.passwordGate.attempt({ address: request.ip, remembered: true }, check);
+    const revokeTokens = field(request.body, 'revokeTokens') === 'on';
+    const result = await changePassword(ctx, form.data.current, form.data.next, { ...keep, revokeTokens, guard });
+    // The new password forgot every remembered browser (remembered-device.ts) but this one.
+    if (result.ok && request.auth?.kind === 'session') rememberDevice(request, reply, ctx.db, ctx.clock);
+    if (result.ok) return reply.redirect(result.tokensRevoked > 0 ? '/settings?saved=password-tokens' : '/settings?saved=password', 303);
+    if ('refused' in result) {
+      retryAfter(reply, result.refused);
+      return page(request, reply, { status: 429, error: { section: 'password', message: refusalMessage(request, result.refused) } });
+    }
+    const messages = { WRONG_PASSWORD: t('password.wrong'), TOO_SHORT: t('password.tooShort', { min: MIN_PASSWORD_LENGTH }), TOO_COMMON: t('password.tooCommon'), DAMAGED_HASH: t('password.damaged') };
     return refuse(messages[result.problem]);
   });
 

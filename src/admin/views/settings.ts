@@ -126,6 +126,8 @@ function password(v: SettingsView, t: T): SafeHtml {
         <label for="pw-confirm">${t('password.confirm')}</label>
         <input id="pw-confirm" name="confirm" type="password" autocomplete="new-password" minlength="${MIN_PASSWORD_LENGTH}" required>
         <p class="muted" id="pw-help">${t('password.help', { min: MIN_PASSWORD_LENGTH })}</p>
+        <label class="toggle" for="pw-revoke-tokens"><input id="pw-revoke-tokens" name="revokeTokens" type="checkbox" value="on" checked aria-describedby="pw-revoke-help"> ${t('password.revokeTokens')}</label>
+        <p class="muted" id="pw-revoke-help">${t('password.revokeTokens.help')}</p>
         <button type="submit" class="btn primary">${t('password.submit')}</button>
       </fieldset>
     </form>`;

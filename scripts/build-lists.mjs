@@ -114,9 +114,12 @@ for (const file of readdirSync(servicesDir).filter((n) => n.endsWith('.json')).s
   const parsed = readJson(join(servicesDir, file), `services/${file}`);
   const fileErrors = checkServiceFile(`services/${file}`, category, parsed, reservedIds);
   errors.push(...fileErrors);
-  if (fileErrors.length === 0) for (const s of parsed) services.push({ ...s, file: `services/${file}` });
+  // Cross-service checks also run on a file with problems, so every message comes out at once.
+  if (Array.isArray(parsed)) {
+    for (const s of parsed) if (typeof s?.id === 'string' && Array.isArray(s.domains)) services.push({ ...s, domains: s.domains.filter((d) => isDomain(d?.name)), file: `services/${file}` });
+  }
 }
-if (errors.length === 0) errors.push(...checkAcrossServices(services, readNeverBlock()));
+errors.push(...checkAcrossServices(services, readNeverBlock()));
 if (errors.length > 0) fail(errors);
 const serviceIds = new Set(services.map((s) => s.id));
 const manifest = readManifest(new Set([...reservedIds, ...serviceIds]));

@@ -53,6 +53,15 @@ const domain = (name: string, sources = ['https://example.org/article']): Servic
   name, role: 'website', confidence: 'seen-article', sources,
 });
 
+/** Adds `extra` services to a copy of lists/services/<category>.json, builds, expects a refusal; returns its output. */
+async function refusal(category: string, extra: Service[]): Promise<string> {
+  const dir = await copyRepo();
+  await writeServices(dir, category, [...await readServices(dir, category), ...extra]);
+  const { code, out } = await build(dir);
+  expect(code, out).toBe(1);
+  return out;
+}
+
 const catalogSchema = z.object({
   version: z.literal(2),
   lists: z.array(z.object({ id: z.string(), file: z.string(), kind: z.enum(['services', 'source', 'canaries']) }).passthrough()),
@@ -111,46 +120,30 @@ describe('the generated lists', () => {
 
 describe('the build refuses bad services', () => {
   it('a domain without a source', async () => {
-    const dir = await copyRepo();
-    await writeServices(dir, 'dating', [...await readServices(dir, 'dating'), service('no-source-dating', 'dating', [domain('no-source.example', [])])]);
-    const { code, out } = await build(dir);
-    expect(code).toBe(1);
+    const out = await refusal('dating', [service('no-source-dating', 'dating', [domain('no-source.example', [])])]);
     expect(out).toContain("service 'no-source-dating': has no source");
     expect(out).toContain('no-source.example: domain without a source');
   });
 
   it('a rule that is a parent of a never-block name', async () => {
-    const dir = await copyRepo();
-    await writeServices(dir, 'bypass', [...await readServices(dir, 'bypass'), service('education-vpn', 'bypass', [domain('gouv.fr')])]);
-    const { code, out } = await build(dir);
-    expect(code).toBe(1);
+    const out = await refusal('bypass', [service('education-vpn', 'bypass', [domain('gouv.fr')])]);
     expect(out).toContain("service 'education-vpn': gouv.fr would block never-block name(s) ");
     expect(out).toMatch(/gouv\.fr would block never-block name\(s\) [^\n]*\beducation\.gouv\.fr\b/);
   });
 
   it('a domain in two services', async () => {
-    const dir = await copyRepo();
-    await writeServices(dir, 'dating', [...await readServices(dir, 'dating'), service('tinder-copy', 'dating', [domain('tinder.com')])]);
-    const { code, out } = await build(dir);
-    expect(code).toBe(1);
+    const out = await refusal('dating', [service('tinder-copy', 'dating', [domain('tinder.com')])]);
     expect(out).toContain("service 'tinder-copy': domain tinder.com is already in service 'tinder'");
   });
 
   it('a service id equal to a category id, or used twice', async () => {
-    const dir = await copyRepo();
-    const dating = await readServices(dir, 'dating');
-    await writeServices(dir, 'dating', [...dating, service('bypass', 'dating', [domain('id-clash.example')]), service('tinder', 'dating', [domain('second-tinder.example')])]);
-    const { code, out } = await build(dir);
-    expect(code).toBe(1);
+    const out = await refusal('dating', [service('bypass', 'dating', [domain('id-clash.example')]), service('tinder', 'dating', [domain('second-tinder.example')])]);
     expect(out).toContain("service 'bypass': id equals a category or list id");
     expect(out).toContain("service 'tinder': id already used in services/dating.json");
   });
 
   it('an invalid domain and a service without a domain', async () => {
-    const dir = await copyRepo();
-    await writeServices(dir, 'dating', [...await readServices(dir, 'dating'), service('bad-name', 'dating', [domain('https://bad.example/')]), service('empty', 'dating', [])]);
-    const { code, out } = await build(dir);
-    expect(code).toBe(1);
+    const out = await refusal('dating', [service('bad-name', 'dating', [domain('https://bad.example/')]), service('empty', 'dating', [])]);
     expect(out).toContain("'https://bad.example/' is not a valid domain name");
     expect(out).toContain("service 'empty': has no domain");
   });

@@ -6,7 +6,7 @@ export const ROLES = ['website', 'app-api', 'media', 'short-link', 'mirror', 're
 /** Highest first (see lists/README.md). */
 export const CONFIDENCE = ['confirmed-list', 'seen-config', 'seen-article', 'seen-code-index', 'guess'];
 
-const ID = /^[a-z0-9][a-z0-9-]*$/;
+const ID = /^[a-z0-9][a-z0-9-]{0,59}$/;
 /** A lower-case DNS name with at least two labels; `_` allowed (some CDN hosts use it). */
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -32,7 +32,7 @@ export function checkServiceFile(file, category, services, reservedIds) {
   services.forEach((s, i) => {
     const where = `${file}: service ${typeof s?.id === 'string' ? `'${s.id}'` : `#${i + 1}`}`;
     if (typeof s !== 'object' || s === null) { errors.push(`${where}: not an object`); return; }
-    if (typeof s.id !== 'string' || !ID.test(s.id)) errors.push(`${where}: id must match ${ID} (lower-case letters, digits, '-')`);
+    if (typeof s.id !== 'string' || !ID.test(s.id)) errors.push(`${where}: id must match ${ID} (lower-case letters, digits, '-', at most 60 characters)`);
     else if (reservedIds.has(s.id)) errors.push(`${where}: id equals a category or list id; pick another id`);
     if (typeof s.name?.en !== 'string' || typeof s.name?.fr !== 'string' || s.name.en.trim() === '' || s.name.fr.trim() === '') errors.push(`${where}: name needs non-empty "en" and "fr"`);
     else if (/[—]/.test(s.name.en)) errors.push(`${where}: the em dash separates the comment fields of the list files; use '-' in the name`);

@@ -1,5 +1,5 @@
 import { PROTECTED_NAMES } from '../../src/blocklists/list-guard.js';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,10 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'vigie-lists-'));
   await writeFile(join(tmp, 'my-list.hosts'), '# user list\n0.0.0.0 user-blocked.example\nnot valid!\n');
   loaded = await loadCatalog(listsDir, { extraLists: [{ path: join(tmp, 'my-list.hosts') }] });
-  listFiles = (await readdir(listsDir)).filter((f) => f.endsWith('.txt') && f !== 'never-block.txt').sort();
+  listFiles = [
+    ...(await readdir(listsDir)).filter((f) => f.endsWith('.txt') && f !== 'never-block.txt'),
+    ...(await readdir(join(listsDir, 'snapshots'))).filter((f) => f.endsWith('.txt')).map((f) => `snapshots/${f}`),
+  ].sort();
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -40,8 +43,8 @@ describe('the shipped lists/ directory', () => {
     }
   });
 
-  it('every entry line of every list file carries a "service — confidence — source" comment', async () => {
-    for (const file of listFiles) {
+  it('every entry line of every list file generated from the services carries a "service — confidence — source" comment', async () => {
+    for (const file of listFiles.filter((f) => !f.startsWith('snapshots/'))) {
       const text = await readFile(join(listsDir, file), 'utf8');
       const entryLines = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
       expect(entryLines.length, file).toBeGreaterThan(0);
@@ -94,7 +97,10 @@ describe('the shipped lists/ directory', () => {
       });
       return loaded.blocklist.explain(sample).some((d) => d.list === l.id) ? [l.id] : [];
     }));
-    expect([...blockedBy].sort()).toEqual(['anonymous-chat', 'bypass', 'bypass-canaries', 'dating', 'random-video-chat', 'teen-meetup']);
+    expect([...blockedBy].sort()).toEqual([
+      'adult', 'anonymous-chat', 'bypass', 'bypass-canaries', 'dating', 'hagezi-bypass', 'random-video-chat', 'sinfonietta-porn', 'teen-meetup',
+      'ut1-chat', 'ut1-dating', 'ut1-doh', 'ut1-vpn',
+    ]);
   });
 
   it('loads user lists as custom sinkhole lists, with their issues', () => {
@@ -143,14 +149,17 @@ describe('presets', () => {
     expect(open.blocklist.match('user-blocked.example')).not.toBeNull();
   });
 
-  it('optional groups are off in every preset, and the adult entry is a subscription only', () => {
+  it('optional groups are off in every preset; adult is shipped (services and a source snapshot refreshed from its upstream) and on for child and teen', () => {
     for (const id of ['social-media', 'messaging', 'gaming', 'video-streaming']) {
       const entry = loaded.catalog.find((e) => e.id === id);
       expect(entry, id).toBeDefined();
       for (const preset of PRESETS) expect(entry?.defaultOn[preset], `${id} in ${preset}`).toBe(false);
     }
-    const adult = loaded.catalog.find((e) => e.id === 'adult');
-    expect(adult).toMatchObject({ file: null, defaultOn: { child: true, teen: true, adult: false, unfiltered: false } });
+    const adult = loaded.catalog.filter((e) => e.category === 'adult');
+    expect(adult.map((e) => e.kind).sort()).toEqual(['services', 'source']);
+    for (const entry of adult) expect(entry).toMatchObject({ defaultOn: { child: true, teen: true, adult: false, unfiltered: false } });
+    expect(adult.find((e) => e.kind === 'source')?.subscription).toMatch(/^https:\/\//);
+    expect(loaded.blocklist.match('pornhub.com')?.category).toBe('adult');
   });
 
   it('entriesForPreset never returns an entry without a file', () => {
@@ -158,11 +167,12 @@ describe('presets', () => {
   });
 
   it('the optional lists block their services once loaded', async () => {
-    const catalog = JSON.parse(await readFile(join(listsDir, 'catalog.json'), 'utf8')) as Array<Record<string, unknown>>;
-    for (const entry of catalog) entry.defaultOn = { child: true, teen: true, adult: true, unfiltered: true };
+    const catalog = JSON.parse(await readFile(join(listsDir, 'catalog.json'), 'utf8')) as { lists: Array<Record<string, unknown>> };
+    for (const entry of catalog.lists) entry.defaultOn = { child: true, teen: true, adult: true, unfiltered: true };
     const dir = await mkdtemp(join(tmpdir(), 'vigie-all-lists-'));
     try {
       await writeFile(join(dir, 'catalog.json'), JSON.stringify(catalog));
+      await mkdir(join(dir, 'snapshots'));
       for (const file of listFiles) await writeFile(join(dir, file), await readFile(join(listsDir, file)));
       const all = await loadCatalog(dir);
       expect(all.blocklist.match('tiktok.com')).toMatchObject({ list: 'social-media' });

@@ -26,11 +26,13 @@ describe('vigie check --client', { timeout: 60_000 }, () => {
       'device: Léa tablet (mac:02:11:22:33:44:55)',
       'profile: child "Child", SafeSearch on',
       'override: none',
+      'service: Tinder (tinder)',
       'schedule: no window active now',
       'www.tinder.com: BLOCKED — answer 0.0.0.0 / ::',
       '  category dating, list dating, rule tinder.com',
       'every matching rule:',
       '  category dating, list dating, rule tinder.com',
+      '  category dating, list ut1-dating, rule tinder.com',
       '',
     ].join('\n'));
     r = cli.run(['check', 'www.tinder.com', '--client', '192.168.1.30']);
@@ -39,6 +41,7 @@ describe('vigie check --client', { timeout: 60_000 }, () => {
       'device: Dad laptop (ip:192.168.1.30)',
       'profile: adult "Adult", SafeSearch off',
       'override: none',
+      'service: Tinder (tinder)',
       'schedule: no window active now',
       'www.tinder.com: not blocked — forwarded upstream',
       '',
@@ -60,6 +63,7 @@ describe('vigie check --client', { timeout: 60_000 }, () => {
       'device: Léa tablet (mac:02:11:22:33:44:55)',
       'profile: child "Child", SafeSearch on',
       'override: none',
+      'service: TikTok (tiktok)',
       'schedule: active now: window 1, Every day all day: block social-media',
       'tiktok.com: BLOCKED — answer 0.0.0.0 / ::',
       '  category social-media, list social-media, rule tiktok.com',
@@ -70,7 +74,7 @@ describe('vigie check --client', { timeout: 60_000 }, () => {
     ].join('\n'));
     expect(cli.run(['check', 'tiktok.com', '--client', '192.168.1.30']).stdout).toContain('tiktok.com: not blocked — forwarded upstream\n');
     // Without --client the output is today's: the child preset's lists, no device, no schedule.
-    expect(cli.run(['check', 'tiktok.com']).stdout).toBe('tiktok.com: not blocked — forwarded upstream\n');
+    expect(cli.run(['check', 'tiktok.com']).stdout).toBe('tiktok.com: not blocked — forwarded upstream\n  service TikTok (tiktok, category social-media)\n');
   });
 
   it('a bedtime window blocks everything but its allowed names', () => {

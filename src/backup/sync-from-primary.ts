@@ -105,13 +105,17 @@ export interface SyncResult {
 
 /**
  * One sync round: fetch, compare with the local configuration, apply the differences. The local
- * admin password, sessions and tokens are never touched (a token's backup has no password).
+ * admin password, sessions and tokens are never touched: a password hash in the primary's
+ * document is dropped before the import.
  */
 export async function syncFromPrimary(deps: PrimarySource & { readonly db: Database.Database; readonly dataDir: string }): Promise<SyncResult> {
   const doc = await fetchPrimaryBackup(deps);
   const fingerprint = backupFingerprint(doc.data);
   if (fingerprint === backupFingerprint(readBackupData(deps.db))) return { changed: false, fingerprint, summary: null };
-  const summary = importBackup(deps.db, doc);
+  // Never the password: a backup that carries a hash (an older primary, a hand-made document,
+  // anyone answering in the primary's place) must not choose the secondary's admin password.
+  const { adminPasswordHash: _never, ...data } = doc.data;
+  const summary = importBackup(deps.db, { ...doc, data });
   if (summary.changed) touchListsChanged(deps.dataDir);
   return { changed: summary.changed, fingerprint, summary };
 }

@@ -20,6 +20,8 @@ import { loadConfig } from '../../src/config.js';
 import { parseFingerprint } from '../../src/net/cert-fingerprint.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../../src/store/config-database.js';
 import { httpsRequest } from '../helpers/https-client.js';
+import { hashPassword } from '../../src/admin/auth/password.js';
+import { createAuthTestApp, FAST_SCRYPT, PASSWORD } from './auth-test-app.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -118,6 +120,21 @@ describe('certificate files', () => {
     expect(() => configFor(tempDir(), { VIGIE_ADMIN_TLS_CERT: '/etc/vigie/cert.pem' })).toThrow(/VIGIE_ADMIN_TLS_CERT: needs VIGIE_ADMIN_TLS_KEY \(admin\.tlsKey\) too/);
     expect(() => configFor(tempDir(), { VIGIE_ADMIN_PORT: '8443' })).toThrow(/VIGIE_ADMIN_PORT: must differ from the HTTPS port \(VIGIE_ADMIN_HTTPS_PORT, admin\.httpsPort\).* \(got 8443\)/);
     expect(configFor(tempDir(), { VIGIE_ADMIN_PORT: '8443', VIGIE_ADMIN_HTTPS: 'off' }).admin.port).toBe(8443);
+  });
+});
+
+describe('plain HTTP pages', () => {
+  it('say on the setup and login pages that the password would cross the network in clear', async () => {
+    const t = await createAuthTestApp({ password: null });
+    try {
+      const setup = await t.inject({ url: '/setup', headers: { 'accept-language': 'fr' } });
+      expect(setup.body).toContain('Cette page n&#39;est pas chiffrée (HTTPS est désactivé)');
+      expect(setup.body).not.toContain('propre certificat');
+      t.store.setPasswordHash(await hashPassword(PASSWORD, FAST_SCRYPT));
+      expect((await t.inject({ url: '/login' })).body).toContain('This page is not encrypted (HTTPS is off): anyone on the home network could read the password.');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -104,6 +104,25 @@ describe("Vigie's own certificate", () => {
     expect(login.headers['strict-transport-security']).toBeUndefined();
     const page = await httpsRequest(`${base}/`, { ca: certPem, headers: { cookie: cookie!.split(';')[0]! } });
     expect(page.status).toBe(200);
+    // The backup page's sync command pins the certificate this very page came with.
+    const backup = await httpsRequest(`${base}/settings/backup`, { ca: certPem, headers: { cookie: cookie!.split(';')[0]! } });
+    expect(backup.body).toContain(`vigie sync --from ${base} --token vigie_… --fingerprint sha256:${vigie.admin!.certificate!.fingerprint} --every 10m`);
+  });
+
+  it('explains the browser warning on the setup page, in English and French', async () => {
+    const fresh = await start({ VIGIE_DATA_DIR: tempDir('vigie-https-setup-') });
+    try {
+      const url = `https://127.0.0.1:${fresh.admin!.address().port}/setup`;
+      const ca = fresh.admin!.certificate!.certPem;
+      const en = await httpsRequest(url, { ca, headers: { 'accept-language': 'en' } });
+      expect(en.body).toContain('Vigie made its own certificate, which no public authority signed');
+      expect(en.body).toContain('check that its SHA-256 fingerprint is the one Vigie wrote in its log beside the setup code');
+      expect(en.body).not.toContain('This page is not encrypted');
+      const fr = await httpsRequest(url, { ca, headers: { 'accept-language': 'fr' } });
+      expect(fr.body).toContain('Vigie a fabriqué son propre certificat');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('keeps the same certificate (same fingerprint) after a restart', async () => {

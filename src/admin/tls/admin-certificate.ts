@@ -50,6 +50,9 @@ function readText(file: string, what: string): string {
   }
 }
 
+/** How a parent's files are named in messages: by their variables, so the fix is obvious. */
+export const PROVIDED_FILE_NAMES = { cert: 'certificate (VIGIE_ADMIN_TLS_CERT)', key: 'private key (VIGIE_ADMIN_TLS_KEY)' } as const;
+
 /** A certificate and key pair read from files, checked to belong together. */
 export interface CertificatePair {
   readonly certPem: string;
@@ -61,7 +64,7 @@ export interface CertificatePair {
  * Reads and checks a PEM certificate (the first of a chain) and its private key.
  * @throws AppError TLS_UNREADABLE, TLS_BAD_CERT, TLS_BAD_KEY, TLS_KEY_MISMATCH with the file named
  */
-export function readCertificatePair(certFile: string, keyFile: string, names = { cert: 'certificate', key: 'private key' }): CertificatePair {
+export function readCertificatePair(certFile: string, keyFile: string, names: { readonly cert: string; readonly key: string } = { cert: 'certificate', key: 'private key' }): CertificatePair {
   const certPem = readText(certFile, names.cert);
   const keyPem = readText(keyFile, names.key);
   let cert: X509Certificate;
@@ -109,7 +112,7 @@ export async function loadAdminCertificate(config: Config, now: number): Promise
   const { tlsCert, tlsKey } = config.admin;
   if (tlsCert !== '' && tlsKey !== '') {
     const files = { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) };
-    const pair = readCertificatePair(files.certFile, files.keyFile, { cert: 'certificate (VIGIE_ADMIN_TLS_CERT)', key: 'private key (VIGIE_ADMIN_TLS_KEY)' });
+    const pair = readCertificatePair(files.certFile, files.keyFile, PROVIDED_FILE_NAMES);
     return describe(pair, files, 'provided', null);
   }
   const files = selfSignedFiles(config.dataDir);

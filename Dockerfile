@@ -71,7 +71,8 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     VIGIE_DATA_DIR=/data \
     VIGIE_DNS_PORT=53 \
-    VIGIE_ADMIN_PORT=8080
+    VIGIE_ADMIN_PORT=8080 \
+    VIGIE_ADMIN_HTTPS_PORT=8443
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
@@ -83,7 +84,7 @@ RUN chmod 0755 dist/cli.js && ln -s /app/dist/cli.js /usr/local/bin/vigie
 # named volume starts as a copy of this directory (owner included); a bind-mounted host folder
 # must be given to uid 10053 first: sudo chown -R 10053:10053 ./vigie-data
 VOLUME ["/data"]
-EXPOSE 53/udp 53/tcp 8080/tcp
+EXPOSE 53/udp 53/tcp 8080/tcp 8443/tcp
 USER vigie
 # A real DNS question (localhost A, answered by Vigie itself, never forwarded) to Vigie's own
 # DNS port; exit 1 with the reason when it does not answer. start-period covers list loading

@@ -318,7 +318,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigie-screenshots-'));
 const upstream = await startUpstream();
 const config = loadConfig({
   env: {
-    VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0',
+    VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS: 'off',
     VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: upstream.url, VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'info',
   },
 });

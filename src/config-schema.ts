@@ -110,7 +110,25 @@ const admin = z
     host: field(ipLiteral.default('0.0.0.0'), { env: 'VIGIE_ADMIN_HOST', kind: 'string' },
       'Address the admin page listens on.'),
     port: field(int(0, 65535).default(8080), { env: 'VIGIE_ADMIN_PORT', kind: 'int' },
-      'TCP port of the admin page. 0 picks a free port (tests).'),
+      'TCP port of the admin page over plain HTTP. With HTTPS on, it only redirects to the HTTPS port. 0 picks a free port (tests).'),
+    https: field(oneOf(['on', 'off']).default('on'), { env: 'VIGIE_ADMIN_HTTPS', kind: 'string' },
+      'Serve the admin page over HTTPS (on) so the password and sessions are encrypted on the Wi-Fi, or only over plain HTTP (off). Without a certificate of yours, Vigie makes its own on the first start (kept in the tls/ folder of the data dir; browsers warn once, see docs/security.md).'),
+    httpsPort: field(int(0, 65535).default(8443), { env: 'VIGIE_ADMIN_HTTPS_PORT', kind: 'int' },
+      'TCP port of the admin page over HTTPS. 0 picks a free port (tests).'),
+    tlsCert: field(z.string().default(''), { env: 'VIGIE_ADMIN_TLS_CERT', kind: 'string', docDefault: '(Vigie makes its own)' },
+      'PEM certificate file (a chain may follow) for the HTTPS admin page, instead of Vigie\'s own. Set VIGIE_ADMIN_TLS_KEY too.'),
+    tlsKey: field(z.string().default(''), { env: 'VIGIE_ADMIN_TLS_KEY', kind: 'string', docDefault: '(Vigie makes its own)' },
+      'PEM private key file (unencrypted) of VIGIE_ADMIN_TLS_CERT; readable by the vigie user only.'),
+  })
+  .superRefine((a, ctx) => {
+    if (typeof a.tlsCert === 'string' && typeof a.tlsKey === 'string' && (a.tlsCert === '') !== (a.tlsKey === '')) {
+      // Reported on the one given (its source is known): the other was set nowhere.
+      const [given, other] = a.tlsCert === '' ? ['tlsKey', 'VIGIE_ADMIN_TLS_CERT (admin.tlsCert)'] as const : ['tlsCert', 'VIGIE_ADMIN_TLS_KEY (admin.tlsKey)'] as const;
+      ctx.addIssue({ code: 'custom', path: [given], input: a[given], message: `needs ${other} too: give both the certificate and its private key, or neither (Vigie then makes its own)` });
+    }
+    if (a.https === 'on' && isIntAtLeast(a.port, 1) && a.port === a.httpsPort) {
+      ctx.addIssue({ code: 'custom', path: ['port'], input: a.port, message: `must differ from the HTTPS port (VIGIE_ADMIN_HTTPS_PORT, admin.httpsPort): with HTTPS on, plain HTTP only redirects there` });
+    }
   })
   .prefault({});
 

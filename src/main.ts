@@ -278,7 +278,8 @@ async function startAdminPage(deps: Omit<StartAdminDeps, 'configDb' | 'logger'> 
   try {
     return await startAdmin({ ...rest, configDb, logger: log.child({ module: 'admin' }) });
   } catch (err) {
-    log.error({ err }, `the admin page could not start on ${deps.config.admin.host}:${deps.config.admin.port} (set VIGIE_ADMIN_PORT to a free port); DNS filtering goes on`);
+    // The error's own sentence says what to fix (a busy port, an unreadable certificate…).
+    log.error({ err }, `the admin page could not start: ${err instanceof Error ? err.message : String(err)}; DNS filtering goes on`);
     return null;
   }
 }

@@ -23,7 +23,10 @@ const INTRO = `# Admin JSON API
      Regenerate: UPDATE_API_DOCS=1 npx vitest run tests/admin/api-docs.test.ts -->
 
 Everything the admin pages do is also available as JSON under \`/api/\`, on the same address and
-port as the admin page (\`VIGIE_ADMIN_HOST\`:\`VIGIE_ADMIN_PORT\`). Request bodies are JSON
+port as the admin page: \`https://\` on \`VIGIE_ADMIN_HTTPS_PORT\` (8443). A script trusts exactly
+Vigie's certificate (\`curl --cacert admin-cert.pem\`, a copy of the data folder's
+\`tls/admin-cert.pem\`) or checks its SHA-256 fingerprint (\`vigie doctor\` prints it). Plain HTTP on \`VIGIE_ADMIN_PORT\` only answers 308 to HTTPS (with
+\`VIGIE_ADMIN_HTTPS=off\` it serves the API itself). Request bodies are JSON
 (\`content-type: application/json\`); answers are JSON unless stated (204: no body).
 
 ## Authentication

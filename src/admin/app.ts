@@ -19,7 +19,7 @@ import { createPasswordGate, type Sleep } from './auth/password-gate.js';
 import type { ScryptParams } from './auth/password.js';
 import { createSetupCodeHolder } from './auth/setup-code.js';
 import type { AdminContext } from './context.js';
-import { createHostCheck, defaultAllowedHosts } from './host-allowlist.js';
+import { createHostCheck, defaultAllowedHosts, isIpHost } from './host-allowlist.js';
 import { toHttpError } from './http-errors.js';
 import { authMessages } from './messages/auth.js';
 import { layoutMessages } from './messages/layout.js';
@@ -46,10 +46,22 @@ export interface AdminAppOptions {
   readonly scrypt?: ScryptParams;
   /** How the login slowdown waits (tests: a fake ended by their clock). */
   readonly sleep?: Sleep;
+  /** Serve HTTPS with this PEM certificate and key (admin-server.ts); absent: plain HTTP. */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string };
+  /**
+   * Send Strict-Transport-Security (HTTPS, host names only: browsers ignore it for IP addresses,
+   * RFC 6797 §8.1.1). Only when HTTP is port 80 and HTTPS 443: a browser upgrading
+   * `http://box:8080` would keep port 8080 (§8.3), where only plain HTTP answers.
+   */
+  readonly hsts?: boolean;
 }
 
+/** Strict-Transport-Security value: half a year; no includeSubDomains (other devices share the home's names). */
+export const HSTS_VALUE = 'max-age=15552000';
+
 // Strict CSP: only our own files; no inline script or style, no plugins, no framing, forms post
-// only here. `upgrade-insecure-requests` is deliberately absent: the admin page is plain HTTP on the LAN.
+// only here. `upgrade-insecure-requests` is deliberately absent: with VIGIE_ADMIN_HTTPS=off the
+// page is plain HTTP on the LAN (with HTTPS on, every page and asset is already https).
 const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
@@ -87,7 +99,8 @@ export async function buildAdminApp(ctx: AdminContext, opts: AdminAppOptions): P
     keepAliveTimeout: 5_000,
     trustProxy: false,
     return503OnClosing: true,
-  });
+    ...(opts.tls ? { https: { cert: opts.tls.certPem, key: opts.tls.keyPem } } : {}),
+  }) as unknown as FastifyInstance; // an HTTPS instance behaves the same; only its server type differs
   const store = createAdminStore({ db: ctx.db, clock: ctx.clock, ...(opts.scrypt ? { scrypt: opts.scrypt } : {}) });
   const isAllowedHost = createHostCheck(opts.allowedHosts ?? defaultAllowedHosts(ctx.config.admin.host));
 
@@ -109,8 +122,9 @@ export async function buildAdminApp(ctx: AdminContext, opts: AdminAppOptions): P
   const gate = createPasswordGate({ clock: ctx.clock, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
   installAuth(app, { store, clock: ctx.clock, gate });
   // Pages and API answers show private data: never cached unless a route says otherwise (assets).
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (opts.hsts === true && request.protocol === 'https' && !isIpHost(request.headers.host)) reply.header('strict-transport-security', HSTS_VALUE);
   });
 
   app.setErrorHandler((err, request, reply) => {

@@ -23,6 +23,12 @@ function isIpLiteral(host: string): boolean {
   return host.startsWith('[') ? isIP(host.slice(1, -1)) === 6 : isIP(host) === 4;
 }
 
+/** True when a Host header names an IP address (with or without port); false for names and junk. */
+export function isIpHost(header: string | undefined): boolean {
+  const host = header === undefined ? null : hostWithoutPort(header);
+  return host !== null && isIpLiteral(host);
+}
+
 /** The default allowlist: loopback names, this machine's names and addresses, and the admin address. */
 export function defaultAllowedHosts(adminHost: string): string[] {
   const name = osHostname().toLowerCase();

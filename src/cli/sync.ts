@@ -1,7 +1,8 @@
 /**
- * `vigie sync --from URL --token T [--every 10m]`: keeps this (secondary) Vigie's configuration
- * equal to a primary's, so a router can hand out both as DNS servers. Once, or every N minutes
- * until stopped (SIGINT/SIGTERM); a failed round is reported and the next one tries again.
+ * `vigie sync --from URL --token T [--fingerprint sha256:…] [--every 10m]`: keeps this (secondary)
+ * Vigie's configuration equal to a primary's, so a router can hand out both as DNS servers. Once,
+ * or every N minutes until stopped (SIGINT/SIGTERM); a failed round is reported and the next one
+ * tries again. How the token is protected on the way: sync-from-primary.ts.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,14 +13,21 @@ import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js'
 import { formatImportSummary, type CliIo } from './backup.js';
 
 const USAGE = `Usage:
-  vigie sync --from URL --token TOKEN [--every 10m] [--timeout 15s]
+  vigie sync --from URL --token TOKEN [--fingerprint sha256:AB:CD:…] [--every 10m] [--timeout 15s]
 
 Copies the configuration of a primary Vigie (profiles, schedules, devices, custom rules,
 subscriptions, settings; never its password) to this one, so a router can hand out both as DNS
-servers. URL is the primary's admin address (http://192.168.1.10:8080); TOKEN an API token made
+servers. URL is the primary's admin address (https://192.168.1.10:8443); TOKEN an API token made
 there with 'vigie token create secondary' (or set VIGIE_SYNC_TOKEN instead of --token, which keeps
 it out of the process list). Only what changed is written.
 
+  --fingerprint sha256:AB:CD:…
+                 the primary's certificate, as 'vigie doctor' prints it there: the token is sent
+                 only to the machine showing it (needed for Vigie's own certificate, which no
+                 authority signed; VIGIE_SYNC_FINGERPRINT works too)
+  --insecure-http
+                 allow a plain http:// primary on another machine (only if its HTTPS is off):
+                 the token and the whole configuration then cross the network unencrypted
   --every 10m    repeat every 10 minutes (30s to 24h) until stopped. Run it next to this machine's
                  'vigie serve', e.g. as its own systemd unit or compose service with the same
                  VIGIE_DATA_DIR: the server picks each change up within seconds.
@@ -58,11 +66,13 @@ export async function runSync(args: string[], io: CliIo & { readonly signal?: Ab
   const out = io.out ?? ((t: string) => void process.stdout.write(t));
   const err = io.err ?? ((t: string) => void process.stderr.write(t));
   const env = io.env ?? process.env;
-  const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' }, token: { type: 'string' }, every: { type: 'string' }, timeout: { type: 'string' } }, allowPositionals: true, strict: false });
+  const options = { from: { type: 'string' }, token: { type: 'string' }, fingerprint: { type: 'string' }, 'insecure-http': { type: 'boolean' }, every: { type: 'string' }, timeout: { type: 'string' } } as const;
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: false });
   const token = typeof values.token === 'string' ? values.token : env.VIGIE_SYNC_TOKEN;
+  const fingerprint = typeof values.fingerprint === 'string' ? values.fingerprint : env.VIGIE_SYNC_FINGERPRINT;
   const every = typeof values.every === 'string' ? parseDuration(values.every) : undefined;
   const timeout = typeof values.timeout === 'string' ? parseDuration(values.timeout) : DEFAULT_SYNC_TIMEOUT_MS;
-  const unknown = Object.keys(values).filter((k) => !['from', 'token', 'every', 'timeout'].includes(k));
+  const unknown = Object.keys(values).filter((k) => !Object.hasOwn(options, k));
   if (positionals[0] === 'help') {
     out(USAGE);
     return 0;
@@ -70,6 +80,7 @@ export async function runSync(args: string[], io: CliIo & { readonly signal?: Ab
   const problem = positionals.length > 0 || unknown.length > 0 ? 'unexpected arguments'
     : typeof values.from !== 'string' ? '--from URL is required'
     : token === undefined || token === '' ? '--token TOKEN (or VIGIE_SYNC_TOKEN) is required'
+    : values.fingerprint === true ? '--fingerprint needs the value vigie doctor prints on the primary (sha256:AB:CD:…)'
     : every === null || (every !== undefined && (every < 30_000 || every > 86_400_000)) ? '--every must be a duration from 30s to 24h, e.g. 10m'
     : timeout === null || timeout < 1000 || timeout > 300_000 ? '--timeout must be a duration from 1s to 5m, e.g. 15s'
     : null;
@@ -82,7 +93,8 @@ export async function runSync(args: string[], io: CliIo & { readonly signal?: Ab
   // Any failure of a round (network, a busy database…) is reported; a loop goes on with the next round.
   const round = async (): Promise<boolean> => {
     try {
-      out(report(await syncFromPrimary({ db, dataDir: config.dataDir, from: values.from as string, token: token as string, timeoutMs: timeout as number }), Date.now()));
+      const source = { from: values.from as string, token: token as string, timeoutMs: timeout as number, insecureHttp: values['insecure-http'] === true, ...(fingerprint ? { fingerprint } : {}) };
+      out(report(await syncFromPrimary({ db, dataDir: config.dataDir, ...source }), Date.now()));
       return true;
     } catch (e) {
       err(`vigie sync: ${isAppError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);

@@ -1,7 +1,8 @@
 /**
  * `vigie doctor`'s checks: each looks at one thing a parent cannot see (is DNS answered, are the
  * upstreams reachable, are the databases sound, are the lists fresh, is the clock sane, can
- * devices be told apart) and says what to do in one sentence.
+ * devices be told apart, is the admin page encrypted and with which certificate) and says what
+ * to do in one sentence.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { readRouterProxyStatus } from '../devices/router-proxy-status.js';
 import { LOG_DB_FILE } from '../main.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
 import { probeDns } from './dns-probe.js';
+import { checkAdminHttps } from './https-check.js';
 
 /** One finding. */
 export interface Finding {
@@ -123,6 +125,6 @@ export function checkClock(now: number): Finding {
 
 /** Runs every check. */
 export async function runChecks(config: Config, now: number): Promise<Finding[]> {
-  const [dns, upstreams] = await Promise.all([checkDnsAnswers(config), checkUpstreams(config)]);
-  return [dns, ...upstreams, ...checkDatabases(config), ...checkSettings(config, now), checkClock(now)];
+  const [dns, upstreams, https] = await Promise.all([checkDnsAnswers(config), checkUpstreams(config), checkAdminHttps(config, now)]);
+  return [dns, ...upstreams, ...checkDatabases(config), ...checkSettings(config, now), ...https, checkClock(now)];
 }

@@ -28,7 +28,7 @@ describe('loadConfig defaults', () => {
     const c = load({});
     expect(c).toEqual({
       dns: { hosts: ['0.0.0.0', '::'], port: 53 },
-      admin: { host: '0.0.0.0', port: 8080 },
+      admin: { host: '0.0.0.0', port: 8080, https: 'on', httpsPort: 8443, tlsCert: '', tlsKey: '' },
       upstreams: [
         { transport: 'udp', host: '1.1.1.1', port: 53 },
         { transport: 'udp', host: '9.9.9.9', port: 53 },

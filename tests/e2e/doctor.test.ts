@@ -19,7 +19,7 @@ let vigie: TestVigie;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream({});
-  vigie = await startTestVigie({ VIGIE_UPSTREAMS: upstream.url });
+  vigie = await startTestVigie({ VIGIE_UPSTREAMS: upstream.url, VIGIE_ADMIN_HTTPS: 'on' });
 });
 afterAll(async () => {
   await vigie?.close();
@@ -27,12 +27,14 @@ afterAll(async () => {
 });
 
 const configFor = (env: Record<string, string>) =>
-  loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url, ...env } });
+  loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_HTTPS_PORT: String(vigie.admin!.address().port), VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url, ...env } });
 
 it('finds nothing wrong on a healthy install', async () => {
   const findings = await runChecks(configFor({}), Date.now());
   expect(findings.filter((f) => f.status !== 'ok')).toEqual([]);
-  expect(findings.map((f) => f.check)).toEqual(expect.arrayContaining(['dns', 'upstream', 'database', 'lists', 'clock']));
+  expect(findings.map((f) => f.check)).toEqual(expect.arrayContaining(['dns', 'upstream', 'database', 'lists', 'https', 'clock']));
+  // The fingerprint a parent compares with the browser's, and a secondary pins.
+  expect(findings.find((f) => f.check === 'https')?.message).toContain(`SHA-256 fingerprint sha256:${vigie.admin!.certificate!.fingerprint}`);
 });
 
 it('reports a dead upstream, and a DNS port nobody answers on, with fixes', async () => {

@@ -116,12 +116,13 @@ describe('Dockerfile', () => {
 });
 
 describe('Dockerfile and docker-compose.yml agree', () => {
-  it('on the ports: DNS 53 over UDP and TCP, the admin page on 8080/tcp', () => {
+  it('on the ports: DNS 53 over UDP and TCP, the admin page on 8443/tcp (HTTPS) and 8080/tcp (redirect)', () => {
     const exposed = runtimeOf('EXPOSE').flatMap((i) => i.args.split(/\s+/)).sort();
-    expect(exposed).toEqual(['53/tcp', '53/udp', '8080/tcp']);
-    const fromCompose = [`${composeEnv.VIGIE_DNS_PORT}/udp`, `${composeEnv.VIGIE_DNS_PORT}/tcp`, `${composeEnv.VIGIE_ADMIN_PORT}/tcp`].sort();
+    expect(exposed).toEqual(['53/tcp', '53/udp', '8080/tcp', '8443/tcp']);
+    const fromCompose = [`${composeEnv.VIGIE_DNS_PORT}/udp`, `${composeEnv.VIGIE_DNS_PORT}/tcp`, `${composeEnv.VIGIE_ADMIN_PORT}/tcp`, `${composeEnv.VIGIE_ADMIN_HTTPS_PORT}/tcp`].sort();
     expect(fromCompose).toEqual(exposed);
-    expect([runtimeEnv.VIGIE_DNS_PORT, runtimeEnv.VIGIE_ADMIN_PORT]).toEqual([composeEnv.VIGIE_DNS_PORT, composeEnv.VIGIE_ADMIN_PORT]);
+    const ports = (env: Record<string, string | undefined>) => [env.VIGIE_DNS_PORT, env.VIGIE_ADMIN_PORT, env.VIGIE_ADMIN_HTTPS_PORT];
+    expect(ports(runtimeEnv)).toEqual(ports(composeEnv));
     // With host networking published ports are ignored; listing them would only mislead.
     expect(vigie.ports).toBeUndefined();
   });

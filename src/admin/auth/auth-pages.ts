@@ -5,6 +5,7 @@ import { html } from '../page/html.js';
 import { translator } from '../page/i18n.js';
 import { sendPage } from '../page/send-page.js';
 import type { GateRefusal } from './password-gate.js';
+import { connectionNote } from '../tls/connection-note.js';
 import { MIN_PASSWORD_LENGTH } from './password.js';
 
 /** Shell commands shown to parents (constant text, escaped like any other). */
@@ -41,6 +42,7 @@ export function sendSetupPage(request: FastifyRequest, reply: FastifyReply, opts
     ? html`<p>${t('setup.noCode')}</p>${commands(PASSWD_COMMANDS)}`
     : html`
     <p>${t('setup.intro')}</p>
+    ${connectionNote(request, { full: true })}
     <form method="post" action="/setup" class="stack"${described}>
       ${error}
       ${USERNAME_FIELD}
@@ -68,6 +70,7 @@ export function sendLoginPage(request: FastifyRequest, reply: FastifyReply, opts
   const t = translator(authMessages, request.lang);
   const error = opts.error ? html`<p class="field-error" role="alert" id="form-error">${opts.error}</p>` : '';
   const body = html`
+    ${connectionNote(request, { full: false })}
     <form method="post" action="/login" class="stack">
       ${error}
       ${opts.next !== null ? html`<input type="hidden" name="next" value="${opts.next}">` : ''}

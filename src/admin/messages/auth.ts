@@ -33,6 +33,10 @@ export const authMessages = defineMessages({
     'error.tooLarge': 'What was sent is too large.',
     'error.badRequest': 'This request is not valid.',
     'error.internal': 'Vigie could not do this. The details are in its log.',
+    // HTTPS (one block: the certificate warning explained, plain HTTP called out)
+    'https.warning': 'Your browser may have warned that this connection is not private. That is expected: Vigie made its own certificate, which no public authority signed, and the connection is encrypted all the same.',
+    'https.check': 'To be sure this page comes from your Vigie, open the certificate details (from the warning, or the icon left of the address) and check that its SHA-256 fingerprint is the one Vigie wrote in its log beside the setup code (also printed by vigie doctor). Then continue to the site.',
+    'https.plain': 'This page is not encrypted (HTTPS is off): anyone on the home network could read the password. Turn HTTPS back on: remove VIGIE_ADMIN_HTTPS=off and restart Vigie.',
   },
   fr: {
     'setup.title': 'Configurer Vigie',
@@ -65,5 +69,9 @@ export const authMessages = defineMessages({
     'error.tooLarge': 'Ce qui a été envoyé est trop volumineux.',
     'error.badRequest': "Cette requête n'est pas valide.",
     'error.internal': "Vigie n'a pas pu le faire. Les détails sont dans son journal.",
+    // HTTPS (un seul bloc : l'avertissement du certificat expliqué, le HTTP en clair signalé)
+    'https.warning': "Votre navigateur a peut-être prévenu que cette connexion n'est pas privée. C'est normal : Vigie a fabriqué son propre certificat, qu'aucune autorité publique n'a signé, et la connexion est chiffrée quand même.",
+    'https.check': "Pour être sûr que cette page vient bien de votre Vigie, ouvrez le détail du certificat (depuis l'avertissement, ou l'icône à gauche de l'adresse) et vérifiez que son empreinte SHA-256 est celle que Vigie a écrite dans son journal à côté du code d'installation (aussi affichée par vigie doctor). Puis continuez vers le site.",
+    'https.plain': "Cette page n'est pas chiffrée (HTTPS est désactivé) : n'importe qui sur le réseau de la maison pourrait lire le mot de passe. Réactivez HTTPS : retirez VIGIE_ADMIN_HTTPS=off et redémarrez Vigie.",
   },
 });

@@ -16,6 +16,7 @@ import { backupMessages } from '../messages/backup.js';
 import { html, type SafeHtml } from '../page/html.js';
 import { translator, type Translate } from '../page/i18n.js';
 import { csrfField, sendPage } from '../page/send-page.js';
+import { servedFingerprintOf } from '../tls/request-certificate.js';
 
 const downloadQuery = z.strictObject({ password: z.enum(['0', '1']).optional() });
 const restoreQuery = z.strictObject({ dryRun: z.enum(['0', '1']).optional() });
@@ -42,6 +43,7 @@ async function restore(ctx: AdminContext, value: unknown, dryRun = false): Promi
 function renderBody(request: FastifyRequest, t: T, opts: { error?: string; typed?: string }): SafeHtml {
   const csrf = csrfField(request);
   const here = `${request.protocol}://${request.headers.host ?? 'IP:PORT'}`;
+  const pin = servedFingerprintOf(request); // the certificate this very page came with
   return html`
     <section aria-labelledby="download-title">
       <h2 id="download-title">${t('download.legend')}</h2>
@@ -69,7 +71,7 @@ function renderBody(request: FastifyRequest, t: T, opts: { error?: string; typed
     <section aria-labelledby="sync-title">
       <h2 id="sync-title">${t('sync.legend')}</h2>
       <p class="muted">${t('sync.help')}</p>
-      <ul class="commands"><li><code>vigie sync --from ${here} --token vigie_… --every 10m</code></li></ul>
+      <ul class="commands"><li><code>vigie sync --from ${here} --token vigie_…${pin === null ? '' : ` --fingerprint sha256:${pin}`} --every 10m</code></li></ul>
     </section>
     <p><a href="/settings">${t('back')}</a></p>
     <script src="/assets/backup.js" defer></script>`;

@@ -12,6 +12,7 @@ import { createDeviceStore } from '../policy/device-store.js';
 import { createDeviceTracker, type DeviceTracker } from '../policy/device-tracker.js';
 import type { IdentifyDeps } from '../resolver/stages/identify.js';
 import type { Clock, Requester } from '../resolver/types.js';
+import { noteDevicesRefused, readDeviceCapStatus, type DeviceCapStatus } from './device-cap-status.js';
 import { createLeasesWatcher, type LeasesWatcher } from './dhcp-leases.js';
 import { isLoopbackText, normalizeIp } from './ip-text.js';
 import { createNeighbourTable, defaultNeighbourReaders } from './neighbour-table.js';
@@ -42,7 +43,7 @@ export interface DeviceIdentificationDeps {
   readonly db: Database.Database | null;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** A new device was stored (rebuild the policy so it shows with its name). */
+  /** A new device was stored, or stale ones forgotten (ids empty): rebuild the policy. */
   readonly onNewDevices: (ids: readonly string[]) => void;
 }
 
@@ -56,12 +57,26 @@ export function createDeviceIdentification(deps: DeviceIdentificationDeps): Devi
   const reverse = config.devices.router === '' ? null : createReverseLookup({ server: { host: config.devices.router, port: 53 } });
   const lookupName = async (ip: string, mac: string | null): Promise<string | null> =>
     (mac !== null ? leases?.byMac(mac)?.hostname : null) ?? leases?.byIp(ip)?.hostname ?? (reverse ? await reverse.lookup(ip) : null);
+  let capEpisode: DeviceCapStatus | null = null;
   const tracker = deps.db === null ? null : createDeviceTracker({
     store: createDeviceStore({ db: deps.db }),
     lookupName,
     onNewDevices: (ids) => {
       logger.info({ devices: ids }, 'new devices on the network (default profile until a parent assigns one)');
       deps.onNewDevices(ids);
+    },
+    onCapped: (refused, at) => {
+      try {
+        const noted = noteDevicesRefused(deps.db, capEpisode ?? (deps.db === null ? null : readDeviceCapStatus(deps.db)), refused, at);
+        capEpisode = noted.status;
+        if (noted.started) logger.warn({ refused }, 'too many new devices at once (probably forged source addresses): only a few are recorded per minute; the others are still filtered under the default profile');
+      } catch (err) {
+        logger.warn({ err }, 'could not store the device cap');
+      }
+    },
+    onForgotten: (count) => {
+      logger.info({ count }, 'forgot devices not seen for 30 days that no parent named or assigned');
+      deps.onNewDevices([]);
     },
     onError: (err) => logger.warn({ err }, 'could not record devices'),
   });

@@ -358,7 +358,7 @@ describe('device tracker', () => {
 
   it('a store that throws goes to onError; flush and stop still resolve', async () => {
     const failure = new Error('disk I/O error');
-    const broken: DeviceStore = { ...store, recordSightings: () => { throw failure; } };
+    const broken: DeviceStore = { ...store, recordSightingsCapped: () => { throw failure; } };
     const onError = vi.fn();
     const tracker = createDeviceTracker({ store: broken, onError });
     tracker.seen('ip:192.0.2.20', null, '192.0.2.20', 1000);

@@ -10,8 +10,12 @@
  * client's MAC options are removed; with `strip-subnet` its subnet is replaced by the real one.
  */
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { readRelayCheckStatus } from '../../src/devices/relay-check-status.js';
+import { runChecks } from '../../src/doctor/checks.js';
 import { createDeviceStore } from '../../src/policy/device-store.js';
 import { openConfigDatabase } from '../../src/store/config-database.js';
 import { decode, query, sendUdp } from '../helpers/dns-client.js';
@@ -31,6 +35,14 @@ let upstream: FakeUpstream;
 let vigie: TestVigie;
 let relay: Dnsmasq | null = null;
 let relayPort: number;
+const logLines: string[] = [];
+const relayWarnings = (): string[] => logLines.filter((l) => l.includes(`relay ${RELAY} passes`));
+
+/** `vigie doctor`'s finding about relays, on this Vigie's data. */
+async function doctorRelays() {
+  const config = loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url } });
+  return (await runChecks(config, Date.now())).filter((f) => f.check === 'relays');
+}
 
 /** tinder.com through the relay from `from`: 0.0.0.0 for the child profile, 127.6.0.1 for the parents'. */
 async function throughRelay(from: string, options: ReadonlyArray<readonly [number, Buffer]> = []): Promise<string | undefined> {
@@ -59,7 +71,8 @@ describe.skipIf(!hasDnsmasq)('a device cannot pass for the parents\' phone throu
   beforeAll(async () => {
     upstream = await startFakeUpstream({ 'tinder.com': [{ type: 'A', value: '127.6.0.1' }] });
     relayPort = await freeUdpPort(RELAY);
-    vigie = await startTestVigie({ VIGIE_UPSTREAMS: upstream.url, VIGIE_TRUSTED_FORWARDERS: `${RELAY}/32`, VIGIE_RELAY_PORT: String(relayPort), VIGIE_CACHE_SIZE: '0' });
+    const stream = new Writable({ write(chunk: Buffer, _enc, cb) { logLines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); } });
+    vigie = await startTestVigie({ VIGIE_UPSTREAMS: upstream.url, VIGIE_TRUSTED_FORWARDERS: `${RELAY}/32`, VIGIE_RELAY_PORT: String(relayPort), VIGIE_CACHE_SIZE: '0' }, { logger: pino({ level: 'info' }, stream) });
     const db = openConfigDatabase({ file: join(vigie.dataDir, 'config.db') });
     try {
       const devices = createDeviceStore({ db });
@@ -85,11 +98,16 @@ describe.skipIf(!hasDnsmasq)('a device cannot pass for the parents\' phone throu
     expect(await throughRelay(CHILD, [macOption(PARENTS_MAC), subnetOption(PARENTS_IP)])).toBe('0.0.0.0');
     // The check saw its fake options arrive unchanged: neither option is believed from this relay.
     expect(relayStatus()?.relays).toEqual([expect.objectContaining({ relay: RELAY, mac: 'passes', subnet: 'passes', error: null })]);
+    // Said once in the log (a second check with the same result says nothing), and by `vigie doctor` with the fix.
+    await vigie.devices.relayCheck.checkAll();
+    expect(relayWarnings()).toHaveLength(1);
+    expect(await doctorRelays()).toEqual([{ check: 'relays', status: 'warn', message: expect.stringContaining("passes a device's own MAC (add-mac) and client subnet (add-subnet) option through"), fix: expect.stringContaining('add strip-mac and strip-subnet') }]);
   }, 30_000);
 
   it('new guide (plus strip-mac, strip-subnet): the relay is believed, the spoof still fails', async () => {
     await startRelay(NEW_GUIDE);
     expect(relayStatus()?.relays).toEqual([expect.objectContaining({ relay: RELAY, mac: 'strips', subnet: 'strips', error: null })]);
+    expect(await doctorRelays()).toEqual([expect.objectContaining({ status: 'ok' })]);
     // dnsmasq replaces the spoofed subnet with the child's real address and drops the spoofed MAC.
     expect(await throughRelay(CHILD, [macOption(PARENTS_MAC), subnetOption(PARENTS_IP)])).toBe('0.0.0.0');
     // The parents' laptop, named by the /32 subnet dnsmasq adds, gets its own profile.
@@ -100,5 +118,6 @@ describe.skipIf(!hasDnsmasq)('a device cannot pass for the parents\' phone throu
     await startRelay(OLD_GUIDE);
     expect(await throughRelay(PARENTS_IP)).toBe('0.0.0.0'); // its subnet is no longer believed
     expect(await throughRelay(CHILD, [macOption(PARENTS_MAC)])).toBe('0.0.0.0');
+    expect(relayWarnings()).toHaveLength(2); // one per change of state
   }, 30_000);
 });

@@ -14,7 +14,7 @@ import { overviewRoutes } from '../../src/admin/routes/overview.js';
 import { parseBackupText } from '../../src/backup/backup-format.js';
 import { exportBackup } from '../../src/backup/export-backup.js';
 import { importBackup } from '../../src/backup/import-backup.js';
-import { readDeviceCapStatus } from '../../src/devices/device-cap-status.js';
+import { noteDevicesRefused, readDeviceCapStatus } from '../../src/devices/device-cap-status.js';
 import { createDeviceStore } from '../../src/policy/device-store.js';
 import { openConfigDatabase } from '../../src/store/config-database.js';
 import { createAdminHarness, type AdminHarness } from '../admin/harness.js';
@@ -90,6 +90,9 @@ describe('forged source addresses do not grow the device table', () => {
         // Backup → restore into the admin's fresh config.db: the export passes its own check.
         const text = JSON.stringify(exportBackup(db));
         importBackup(h.db, parseBackupText(text));
+        // The overview of that Vigie: its device-cap episode, as it stored it.
+        const cap = readDeviceCapStatus(db)!;
+        noteDevicesRefused(h.db, null, cap.refused, h.now);
       } finally {
         db.close();
       }
@@ -108,6 +111,13 @@ describe('forged source addresses do not grow the device table', () => {
       const api = await h.inject({ method: 'GET', url: '/api/devices' });
       expect(api.statusCode).toBe(200);
       expect(api.body.length).toBeLessThan(200_000);
+    });
+
+    it('the overview says so once, in English and French', async () => {
+      const en = (await h.inject({ method: 'GET', url: '/', lang: 'en' })).body;
+      expect(en.match(/Many new devices appeared at once/g)).toHaveLength(1);
+      const fr = (await h.inject({ method: 'GET', url: '/', lang: 'fr' })).body;
+      expect(fr).toContain('Beaucoup de nouveaux appareils sont apparus d’un coup');
     });
   });
 });

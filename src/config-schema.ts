@@ -192,6 +192,8 @@ const devices = z
       'Address of the home router: device names are asked from it by reverse DNS, and its EDNS0 MAC / client-subnet options are believed. Empty: no reverse lookups.'),
     trustedForwarders: field(z.array(cidr).default([]), { env: 'VIGIE_TRUSTED_FORWARDERS', kind: 'list' },
       'Other DNS forwarders whose EDNS0 MAC and client-subnet options are believed (comma list of CIDRs), e.g. a router running dnsmasq with add-mac. Options from anyone else are ignored, so a child cannot claim to be the TV.'),
+    relayPort: field(int(1, 65535).default(53), { env: 'VIGIE_RELAY_PORT', kind: 'int' },
+      'DNS port of the router and of each trusted forwarder. Vigie sends them a check query at start and hourly to see whether they strip MAC / client-subnet options a device puts in its own queries; options of a relay that passes them through are not believed.'),
     dhcpLeases: field(z.string().default(''), { env: 'VIGIE_DHCP_LEASES', kind: 'string', docDefault: '(none)' },
       'A DHCP leases file to read device names from (dnsmasq or ISC dhcpd format). Empty: none.'),
   })

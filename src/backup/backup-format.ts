@@ -14,6 +14,7 @@ import { parseUpstream } from '../config-upstream.js';
 import { normalizeIp } from '../devices/ip-text.js';
 import { normalizeMac } from '../devices/mac-address.js';
 import { AppError } from '../errors.js';
+import { MAX_DEVICES } from '../policy/device-store.js';
 import { MAX_ALLOWED_NAMES } from '../policy/schedule.js';
 import { PRESETS, profileIdSchema, SCHEDULE_MODES, WEEKDAYS } from '../policy/model.js';
 import { BLOCK_MODES } from '../settings/runtime-settings.js';
@@ -24,6 +25,12 @@ export const BACKUP_FORMAT = 'vigie-backup';
 export const BACKUP_VERSION = 1;
 /** Largest backup accepted (a home's configuration is a few dozen KiB). */
 export const MAX_BACKUP_BYTES = 4 * 1024 * 1024;
+/**
+ * Devices a backup may hold. The store keeps at most MAX_DEVICES (src/policy/device-store.ts),
+ * so every export restores; the margin takes backups of databases filled before that cap, and a
+ * restore past the cap is trimmed (untouched devices seen longest ago) by the running server.
+ */
+export const MAX_BACKUP_DEVICES = 10 * MAX_DEVICES;
 
 const ms = z.number().int().min(0).max(8_640_000_000_000_000);
 const categoryId = z.string().regex(/^[a-z0-9-]{1,100}$/, { error: 'must be a category id (lower-case letters, digits, dashes)' });
@@ -94,7 +101,7 @@ const dataObject = z.strictObject({
   profiles: z.array(profileSchema).max(500),
   profileRules: z.array(profileRuleSchema).max(50_000),
   schedules: z.array(scheduleSchema).max(10_000),
-  devices: z.array(deviceSchema).max(10_000),
+  devices: z.array(deviceSchema).max(MAX_BACKUP_DEVICES),
   deviceRules: z.array(deviceRuleSchema).max(50_000).default([]),
   customRules: z.array(customRuleSchema).max(50_000),
   subscriptions: z.array(subscriptionSchema).max(500),

@@ -12,7 +12,7 @@ import { isLoopbackText } from './ip-text.js';
 export const ROUTER_PROXY_ADVICE =
   "All devices seem to reach Vigie through your router, so Vigie cannot tell your children's devices apart. " +
   "In the router's DHCP settings, set the \"DNS server\" given to devices to Vigie's address instead of the router's own; " +
-  'or, if the router runs dnsmasq (OpenWrt and many others), turn on "add-mac" so Vigie sees each device\'s MAC address.';
+  'or, if the router runs dnsmasq (OpenWrt and many others), turn on "add-mac" together with "strip-mac" so Vigie sees each device\'s MAC address (docs/router.md).';
 
 /** Tuning; defaults in brackets. */
 export interface RouterProxyDetectorDeps {

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { RouterProxyVerdict } from './router-proxy-detector.js';
+import { readSettingJson, writeSettingJson } from './setting-json.js';
 
 const KEY = 'router_proxy';
 
@@ -22,18 +23,10 @@ export type RouterProxyStatus = z.infer<typeof statusSchema>;
 
 /** Stores the latest verdict. */
 export function saveRouterProxyStatus(db: Database.Database, verdict: RouterProxyVerdict, at: number): void {
-  const value = JSON.stringify({ at, suspected: verdict.suspected, ip: verdict.ip, share: verdict.share, queries: verdict.queries, clients: verdict.clients });
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, value);
+  writeSettingJson(db, KEY, { at, suspected: verdict.suspected, ip: verdict.ip, share: verdict.share, queries: verdict.queries, clients: verdict.clients });
 }
 
 /** The latest stored verdict, or null (none yet, or unreadable). */
 export function readRouterProxyStatus(db: Database.Database): RouterProxyStatus | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as { value?: unknown } | undefined;
-  if (typeof row?.value !== 'string') return null;
-  try {
-    const parsed = statusSchema.safeParse(JSON.parse(row.value));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readSettingJson(db, KEY, statusSchema);
 }

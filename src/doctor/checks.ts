@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { createSubscriptionStore } from '../blocklists/subscriptions/subscription-store.js';
 import type { Config } from '../config.js';
 import { ROUTER_PROXY_ADVICE } from '../devices/router-proxy-detector.js';
+import { readRelayCheckStatus, relayProblems } from '../devices/relay-check-status.js';
 import { readRouterProxyStatus } from '../devices/router-proxy-status.js';
 import { LOG_DB_FILE } from '../main.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
@@ -109,11 +110,24 @@ export function checkSettings(config: Config, now: number): Finding[] {
     } else if (proxy !== null && now - proxy.at <= PROXY_STATUS_MAX_AGE_MS && proxy.queries >= MIN_PROXY_QUERIES) {
       findings.push({ check: 'devices', status: 'ok', message: `queries come from ${proxy.clients} addresses: devices can be told apart` });
     }
+    findings.push(...checkRelays(db));
     if (findings.every((f) => f.check !== 'lists')) findings.push({ check: 'lists', status: 'ok', message: 'subscribed lists are fresh' });
     return findings;
   } finally {
     db.close();
   }
+}
+
+/**
+ * The relay check of the running server (src/devices/relay-check.ts): a trusted relay that passes
+ * a device's own MAC / subnet options through would let a device pass for another.
+ */
+export function checkRelays(db: Database.Database): Finding[] {
+  const status = readRelayCheckStatus(db);
+  if (status === null || (status.relays.length === 0 && status.ranges.length === 0)) return [];
+  const problems = relayProblems(status);
+  if (problems.length === 0) return [{ check: 'relays', status: 'ok', message: `trusted relays ${status.relays.map((r) => r.relay).join(', ')} strip devices' own MAC and subnet options` }];
+  return problems.map((p) => ({ check: 'relays', status: 'warn', message: p.message, fix: p.fix }));
 }
 
 /** Is the clock plausible? (A Pi without a real-time clock starts in 1970 until NTP answers.) */

@@ -14,6 +14,19 @@ import type { Device } from './model.js';
 /** Addresses kept per device (most recent first). */
 const MAX_ADDRESSES = 8;
 
+/**
+ * Devices kept at most (a home has dozens). Past it, a new device takes the place of the device
+ * seen longest ago among those no parent touched (no name, profile, rule or override); when there
+ * is none, it is not recorded (it is still filtered, under the default profile). The backup
+ * format accepts more (src/backup/backup-format.ts), so an export always restores.
+ */
+export const MAX_DEVICES = 1_000;
+
+/** A device no parent touched: no name, no profile, no per-device rule, no pause or block. */
+const UNTOUCHED = `name IS NULL AND profile_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM device_rules r WHERE r.device_id = devices.id)
+  AND NOT EXISTS (SELECT 1 FROM overrides o WHERE o.device_id = devices.id)`;
+
 const row = z.object({
   id: z.string(),
   mac: z.string().nullable(),
@@ -49,6 +62,22 @@ export function deviceIdFor(mac: string | null, ip: string): string {
 
 export interface DeviceStore {
   list(): Device[];
+  count(): number;
+  /** Devices not yet given a profile. */
+  countNew(): number;
+  /** One page for the devices page and API: new devices (no profile) first, then most recently seen. */
+  page(offset: number, limit: number): Device[];
+  /**
+   * As recordSightings, but at most `maxNew` devices are created (the rest are counted in
+   * `refused`), and the table never grows past {@link MAX_DEVICES}.
+   */
+  recordSightingsCapped(sightings: readonly Sighting[], maxNew: number): { added: string[]; refused: number };
+  /**
+   * Forgets devices no parent touched and not seen since `before` (ms), then, if the table still
+   * holds more than {@link MAX_DEVICES} (a database filled before the cap), the oldest untouched
+   * ones past it; returns how many.
+   */
+  removeStale(before: number): number;
   get(id: string): Device | null;
   /** Finds a device by id, MAC, current address or name (case-insensitive); null if none or ambiguous. */
   find(ref: string): Device | null;
@@ -87,12 +116,22 @@ export function createDeviceStore(deps: { db: Database.Database }): DeviceStore 
   };
   const must = (id: string): Device => get(id) ?? (() => { throw new AppError('NOT_FOUND', `no device '${id}'`); })();
   const list = (): Device[] => db.prepare('SELECT * FROM devices ORDER BY last_seen DESC, id').all().map(toDevice);
+  const countAll = db.prepare('SELECT count(*) AS n FROM devices').pluck();
+  const evictOne = db.prepare(`DELETE FROM devices WHERE id = (SELECT id FROM devices WHERE ${UNTOUCHED} ORDER BY last_seen, id LIMIT 1)`);
+  const selectPage = db.prepare('SELECT * FROM devices ORDER BY profile_id IS NOT NULL, last_seen DESC, id LIMIT ? OFFSET ?');
 
-  const record = db.transaction((sightings: readonly Sighting[]): string[] => {
+  const record = db.transaction((sightings: readonly Sighting[], maxNew: number): { added: string[]; refused: number } => {
     const added: string[] = [];
+    let refused = 0;
+    let total = countAll.get() as number;
     for (const s of sightings) {
       const current = get(s.id);
       if (current === null) {
+        if (added.length >= maxNew || (total >= MAX_DEVICES && evictOne.run().changes === 0)) {
+          refused++;
+          continue;
+        }
+        if (total < MAX_DEVICES) total++;
         insert.run(s.id, s.mac, s.mac !== null && isRandomizedMac(s.mac) ? 1 : 0, s.ip, JSON.stringify([s.ip]), s.at, s.at);
         added.push(s.id);
         continue;
@@ -102,11 +141,21 @@ export function createDeviceStore(deps: { db: Database.Database }): DeviceStore 
       const addresses = [s.ip, ...current.addresses.filter((a) => a !== s.ip)].slice(0, MAX_ADDRESSES);
       touch.run(s.ip, JSON.stringify(addresses), s.at, s.id);
     }
-    return added;
+    return { added, refused };
   });
 
   return {
     list,
+    count: () => countAll.get() as number,
+    countNew: () => db.prepare('SELECT count(*) FROM devices WHERE profile_id IS NULL').pluck().get() as number,
+    page: (offset, limit) => selectPage.all(limit, offset).map(toDevice),
+    recordSightingsCapped: (sightings, maxNew) => (sightings.length === 0 ? { added: [], refused: 0 } : record(sightings, maxNew)),
+    removeStale: (before) => {
+      const stale = db.prepare(`DELETE FROM devices WHERE last_seen < ? AND ${UNTOUCHED}`).run(before).changes;
+      const excess = (countAll.get() as number) - MAX_DEVICES;
+      if (excess <= 0) return stale;
+      return stale + db.prepare(`DELETE FROM devices WHERE id IN (SELECT id FROM devices WHERE ${UNTOUCHED} ORDER BY last_seen, id LIMIT ?)`).run(excess).changes;
+    },
     get,
     find(ref) {
       const text = ref.trim();
@@ -122,7 +171,7 @@ export function createDeviceStore(deps: { db: Database.Database }): DeviceStore 
         : all.filter((d) => (d.name ?? d.hostname ?? '').toLowerCase() === text.toLowerCase());
       return matches.length === 1 ? (matches[0] as Device) : null;
     },
-    recordSightings: (sightings) => (sightings.length === 0 ? [] : record(sightings)),
+    recordSightings: (sightings) => (sightings.length === 0 ? [] : record(sightings, Infinity).added),
     setHostname(id, hostname) {
       db.prepare('UPDATE devices SET hostname = ? WHERE id = ?').run(hostname, id);
     },

@@ -4,6 +4,12 @@
  * addresses). A device seen for the first time gets a hostname (DHCP leases, then reverse DNS
  * against the router) and the policy is rebuilt so parents see it named; a device still without
  * one is asked again at most once an hour (its lease may be written after its first query).
+ *
+ * Spoofed source addresses must not grow the table without bound (one query each from 10,500
+ * forged addresses once made 11,001 devices, a 33 MB devices page and a backup that failed its
+ * own restore check): at most `maxNewPerMinute` devices are created per minute (a home adds a few
+ * a day), the store keeps at most MAX_DEVICES, and devices no parent touched that have not been
+ * seen for `staleAfterMs` are forgotten (checked hourly).
  */
 import type { DeviceStore } from './device-store.js';
 
@@ -17,6 +23,14 @@ export interface DeviceTrackerDeps {
   readonly lookupName?: (ip: string, mac: string | null) => Promise<string | null>;
   /** Called after a flush that added devices (their ids). */
   readonly onNewDevices?: (ids: readonly string[]) => void;
+  /** New devices created per minute at most. Default 20. */
+  readonly maxNewPerMinute?: number;
+  /** Devices no parent touched are forgotten after this long unseen. Default 30 days. */
+  readonly staleAfterMs?: number;
+  /** A flush did not record `refused` new devices (the per-minute or total cap); `at` is the batch's time. */
+  readonly onCapped?: (refused: number, at: number) => void;
+  /** Stale devices were forgotten (rebuild the policy). */
+  readonly onForgotten?: (count: number) => void;
   readonly onError?: (err: unknown) => void;
 }
 
@@ -36,6 +50,8 @@ export interface DeviceTracker {
 const RETRY_NAME_MS = 60 * 60_000;
 /** Name lookups for already-known devices per flush (each may wait for the router). */
 const RETRIES_PER_FLUSH = 8;
+/** How often stale devices are looked for. */
+const STALE_CHECK_MS = 60 * 60_000;
 
 interface Pending {
   mac: string | null;
@@ -46,6 +62,11 @@ interface Pending {
 /** Creates the tracker. */
 export function createDeviceTracker(deps: DeviceTrackerDeps): DeviceTracker {
   const maxPending = deps.maxPending ?? 10_000;
+  const maxNewPerMinute = deps.maxNewPerMinute ?? 20;
+  const staleAfterMs = deps.staleAfterMs ?? 30 * 24 * 60 * 60_000;
+  let minute = -1;
+  let addedThisMinute = 0;
+  let lastStaleCheck = -Infinity;
   let pending = new Map<string, Pending>();
   let dropped = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -82,7 +103,17 @@ export function createDeviceTracker(deps: DeviceTrackerDeps): DeviceTracker {
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
-    const added = deps.store.recordSightings([...batch].map(([id, p]) => ({ id, mac: p.mac, ip: p.ip, at: p.at })));
+    let at = 0;
+    for (const p of batch.values()) at = Math.max(at, p.at);
+    if (Math.floor(at / 60_000) !== minute) [minute, addedThisMinute] = [Math.floor(at / 60_000), 0];
+    const { added, refused } = deps.store.recordSightingsCapped([...batch].map(([id, p]) => ({ id, mac: p.mac, ip: p.ip, at: p.at })), maxNewPerMinute - addedThisMinute);
+    addedThisMinute += added.length;
+    if (refused > 0) deps.onCapped?.(refused, at);
+    if (at - lastStaleCheck >= STALE_CHECK_MS) {
+      lastStaleCheck = at;
+      const forgotten = deps.store.removeStale(at - staleAfterMs);
+      if (forgotten > 0) deps.onForgotten?.(forgotten);
+    }
     for (const id of added) askedAt.set(id, batch.get(id)?.at ?? 0);
     await retryUnnamed(batch, added);
     if (added.length === 0) return;

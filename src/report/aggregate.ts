@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { CatalogEntry } from '../blocklists/load-catalog.js';
 import type { Device } from '../policy/model.js';
 import { addToService, categoryTally, emptyTally, percentChange, toDeviceWeek, categoryRows, type CategoryTally, type DeviceInfo, type DeviceTally } from './device-accumulator.js';
+import { listFloods } from '../store/blocked-floods.js';
 import { createReportQueries, type ReportQueries } from './report-queries.js';
 import type { ServiceNames } from './service-names.js';
 import { previousWeek, weekBuckets, type ReportWeek, type WeekBuckets } from './week.js';
@@ -149,7 +150,15 @@ export function buildWeeklyReport(opts: BuildWeeklyReportOptions): WeeklyReport 
     home: homeTotals(t.all(), devices, titleOf),
     devices,
     newDevices: devices.filter((d) => d.newDevice).map((d) => ({ id: d.id, label: d.label, firstSeen: d.firstSeen as number })).sort((a, b) => a.firstSeen - b.firstSeen),
+    floods: weekFloods(opts.logsDb, week, known),
   };
+}
+
+/** The week's flood markers (none in a log from before they were recorded). */
+function weekFloods(db: Database.Database, week: ReportWeek, known: ReadonlyMap<string, Device>): NonNullable<WeeklyReport['floods']> {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blocked_floods'").get() !== undefined;
+  if (!hasTable) return [];
+  return listFloods(db, { from: week.start, to: week.end }).map((f) => ({ device: f.device, label: infoOf(known.get(f.device), f.device).label, first: f.first, last: f.last, dropped: f.dropped }));
 }
 
 /** The label shown for a device: the order of deviceLabel (policy/build-snapshot.ts), not imported to keep the worker light. */

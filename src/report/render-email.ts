@@ -78,6 +78,7 @@ function lookTo(c: Ctx): SafeHtml {
   for (const d of r.devices) for (const x of d.firstEver) alerts.push(html`<tr><td style="padding:8px 12px;background-color:${C.alertBg};color:${C.alertFg};border-left:4px solid ${C.alertFg};font-size:14px;font-weight:bold;">${e.firstEverItem(plainLabel(d.label), x.title[f.lang], plainLabel(x.name, 253), f.when(x.time))}</td></tr><tr><td height="6" style="font-size:1px;line-height:6px;">&nbsp;</td></tr>`);
   for (const d of r.devices) if (d.bypass.count > 0) notes.push(e.bypassItem(plainLabel(d.label), f.num(d.bypass.count)));
   for (const n of r.newDevices) notes.push(e.newDeviceItem(plainLabel(n.label), f.when(n.firstSeen)));
+  for (const x of r.floods ?? []) notes.push(e.floodItem(plainLabel(x.label), f.when(x.first), f.when(x.last), f.num(x.dropped)));
   const items = notes.map((text) => html`<tr><td style="padding:8px 12px;background-color:${C.warnBg};color:${C.warnFg};border-left:4px solid ${C.warnFg};font-size:14px;">${text}</td></tr><tr><td height="6" style="font-size:1px;line-height:6px;">&nbsp;</td></tr>`);
   const body = alerts.length + items.length === 0
     ? html`<p style="margin:0;font-size:14px;color:${C.text};">${e.lookToNone}</p>`

@@ -117,6 +117,7 @@ function highlights(v: View): SafeHtml {
   }
   for (const d of r.devices) if (d.bypass.count > 0) items.push(html`<li>${t('bypass.item', { device: plainLabel(d.label), count: f.num(d.bypass.count) })}</li>`);
   for (const n of r.newDevices) items.push(html`<li>${t('newDevice.item', { device: plainLabel(n.label), when: f.when(n.firstSeen) })}</li>`);
+  for (const x of r.floods ?? []) items.push(html`<li>${t('flood.item', { device: plainLabel(x.label), from: f.when(x.first), to: f.when(x.last), count: f.num(x.dropped) })}</li>`);
   return html`<section aria-labelledby="highlights-title"><h2 id="highlights-title">${t('highlights')}</h2>${items.length === 0 ? html`<p>${t('highlights.none')}</p>` : html`<ul class="report-highlights">${items}</ul>`}</section>`;
 }
 

@@ -107,6 +107,8 @@ export function renderTextReport(report: WeeklyReport, lang: ReportLang = 'en'):
   out.push(`  ${m.bypass}${c}${num(h.bypass)}`);
   const fresh = report.newDevices.map((d) => `${printable(d.label)} (${m.firstSeen(s.when(d.firstSeen))})`);
   out.push(`  ${m.newDevices}${c}${fresh.length > 0 ? fresh.join(', ') : m.none}`);
+  const floods = (report.floods ?? []).map((x) => `${printable(x.label)} ${num(x.dropped)} (${s.when(x.first)} – ${s.when(x.last)})`);
+  if (floods.length > 0) out.push(`  ${m.floods}${c}${floods.join(', ')}`);
   if (report.devices.length === 0) out.push('', m.noDevices);
   for (const d of report.devices) out.push('', ...deviceSection(d, s));
   return `${out.join('\n')}\n`;

@@ -96,6 +96,12 @@ export interface WeeklyReport {
   /** Devices active or seen this week, most blocked first. */
   readonly devices: readonly DeviceWeek[];
   readonly newDevices: readonly { readonly id: string; readonly label: string; readonly firstSeen: number }[];
+  /**
+   * Floods of blocked queries this week: a device sent more than its share of what the log
+   * writes, and `dropped` of its attempts were not logged (other devices' were kept). Absent in
+   * reports made before floods were recorded.
+   */
+  readonly floods?: readonly { readonly device: string; readonly label: string; readonly first: number; readonly last: number; readonly dropped: number }[];
 }
 
 /** Categories where a first attempt is worth telling the parents about. */

@@ -27,7 +27,7 @@ export interface BlockedLogStats {
   readonly buffered: number;
   /** Rows committed since creation. */
   readonly written: number;
-  /** Rows not kept because the buffer was full (the newest are dropped; see add). */
+  /** Rows not kept because the buffer was full (the flooding source's own rows first; see add). */
   readonly dropped: number;
   /** Rows discarded because SQLite refused them (constraint or binding error). */
   readonly rejected: number;
@@ -39,7 +39,11 @@ export interface BlockedLogStats {
 
 /** The buffered blocked-attempt log. */
 export interface BlockedLog {
-  /** Buffers one entry. Hot path: no I/O, no allocation; when full the new entry is dropped and counted. */
+  /**
+   * Buffers one entry. Hot path: no I/O. When full, the source holding the most rows loses its
+   * newest one to a source under its share; a source that is itself the heaviest loses the new
+   * entry. Either way the drop is counted per source and written as a flood marker.
+   */
   add(entry: BlockedAttempt): void;
   /** Writes every buffered entry in one transaction. Never throws; returns rows written (0 on failure). */
   flush(): number;
@@ -74,9 +78,22 @@ const FAILURE_LOG_EVERY = 60;
 
 const INSERT_SQL = `INSERT INTO blocked_attempts (time, client, name, qtype, category, list, rule, device, profile)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// One marker per source and minute: later drops in the same minute add up.
+const FLOOD_SQL = `INSERT INTO blocked_floods (client, minute, device, first, last, dropped) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (client, minute) DO UPDATE SET first = min(first, excluded.first), last = max(last, excluded.last), dropped = dropped + excluded.dropped`;
+/** Flood markers are kept this long. */
+const FLOOD_RETENTION_MS = 90 * 24 * 60 * 60_000;
+
+/** Rows a source lost in the current flush window. */
+interface Drops {
+  device: string;
+  first: number;
+  last: number;
+  count: number;
+}
 
 /**
- * Creates the buffered log of blocked attempts. `add` only writes into a fixed ring buffer (the
+ * Creates the buffered log of blocked attempts. `add` only writes into per-source lists (the
  * DNS path never touches SQLite); a timer flushes it about every second in ONE transaction.
  *
  * Durability: a commit is atomic, so a crash (even `kill -9`) loses at most the entries still
@@ -91,52 +108,79 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
   const setTimer = deps.setInterval ?? ((fn, ms) => setInterval(fn, ms));
   const clearTimer = deps.clearInterval ?? ((h) => clearInterval(h as NodeJS.Timeout));
   const insert = db.prepare(INSERT_SQL);
+  const insertFlood = db.prepare(FLOOD_SQL);
+  const pruneFloods = db.prepare('DELETE FROM blocked_floods WHERE last < ?');
 
-  // Ring buffer: slots[(head + i) % capacity] for i < size, oldest first. Preallocated so that
-  // `add` never grows an array on the hot path.
-  const slots: (BlockedAttempt | undefined)[] = new Array<BlockedAttempt | undefined>(capacity).fill(undefined);
-  let head = 0;
+  // Rows per source (client address), in arrival order within a source. A flood from one source
+  // fills only its own list, and it is that list that loses rows when the buffer is full.
+  const bySource = new Map<string, BlockedAttempt[]>();
+  const drops = new Map<string, Drops>();
   let size = 0;
+  /** The source with the most rows (kept incrementally: within one row of the true maximum). */
+  let heaviest: BlockedAttempt[] | null = null;
   let written = 0;
   let dropped = 0;
   let rejected = 0;
   let failedFlushes = 0;
   let failureStreak = 0;
   let lastFlushMs = 0;
+  let lastFloodPrune = -Infinity;
   let timer: IntervalHandle | undefined;
 
-  /** Inserts the whole buffer; rows SQLite refuses individually are skipped. Returns the skip count. */
+  /** Inserts the whole buffer and the flood markers; rows SQLite refuses individually are skipped. Returns the skip count. */
   const insertAll = db.transaction((): number => {
     let skipped = 0;
-    for (let i = 0; i < size; i += 1) {
-      const e = slots[(head + i) % capacity] as BlockedAttempt;
-      try {
-        insert.run(Math.trunc(e.time), e.client, e.name, e.qtype, e.category, e.list, e.rule, e.device ?? `ip:${e.client}`, e.profile ?? '');
-      } catch (err) {
-        // A bad row must not block the log forever; anything else (FULL, BUSY, IOERR) aborts the
-        // whole transaction so the batch is kept for the next try.
-        if (!isBadRowError(err)) throw err;
-        skipped += 1;
+    for (const rows of bySource.values()) {
+      for (const e of rows) {
+        try {
+          insert.run(Math.trunc(e.time), e.client, e.name, e.qtype, e.category, e.list, e.rule, e.device ?? `ip:${e.client}`, e.profile ?? '');
+        } catch (err) {
+          // A bad row must not block the log forever; anything else (FULL, BUSY, IOERR) aborts the
+          // whole transaction so the batch is kept for the next try.
+          if (!isBadRowError(err)) throw err;
+          skipped += 1;
+        }
       }
     }
+    for (const [client, d] of drops) insertFlood.run(client, Math.floor(d.first / 60_000), d.device, Math.trunc(d.first), Math.trunc(d.last), d.count);
     return skipped;
   });
 
-  function add(entry: BlockedAttempt): void {
-    // Full: drop the NEW entry. During a flood the first attempts of each interval are kept (they
-    // show when it started) and the rest are only counted, so they die young and never reach the
-    // old generation of the garbage collector, which keeps a flood cheap for the DNS thread.
-    if (size === capacity) {
-      dropped += 1;
-      return;
+  function noteDrop(e: BlockedAttempt): void {
+    dropped += 1;
+    const d = drops.get(e.client);
+    if (d === undefined) drops.set(e.client, { device: e.device ?? `ip:${e.client}`, first: e.time, last: e.time, count: 1 });
+    else {
+      d.count += 1;
+      if (e.time < d.first) d.first = e.time;
+      if (e.time > d.last) d.last = e.time;
     }
-    const at = head + size;
-    slots[at >= capacity ? at - capacity : at] = entry;
+  }
+
+  function add(entry: BlockedAttempt): void {
+    let rows = bySource.get(entry.client);
+    if (size === capacity) {
+      // Full: a source over its share (the heaviest, holding more than this one would after
+      // taking a row) gives up its newest row; otherwise the new entry is the one dropped. The
+      // first rows of each source in the interval are kept: they show when a flood started.
+      if (heaviest === null || heaviest === rows || heaviest.length <= (rows?.length ?? 0) + 1) {
+        noteDrop(entry);
+        return;
+      }
+      noteDrop(heaviest.pop()!);
+      size -= 1;
+    }
+    if (rows === undefined) {
+      rows = [];
+      bySource.set(entry.client, rows);
+    }
+    rows.push(entry);
     size += 1;
+    if (heaviest === null || rows.length > heaviest.length) heaviest = rows;
   }
 
   function flush(): number {
-    if (size === 0) return 0;
+    if (size === 0 && drops.size === 0) return 0;
     const started = clock();
     let skipped: number;
     try {
@@ -152,9 +196,18 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
     const count = size - skipped;
     if (skipped > 0) logger.warn({ rejected: skipped }, 'blocked log rows refused by SQLite were discarded');
     if (failureStreak > 0) logger.info({ failures: failureStreak, dropped }, 'blocked log flush recovered');
-    for (let i = 0; i < size; i += 1) slots[(head + i) % capacity] = undefined; // let GC have them
-    head = 0;
+    bySource.clear();
+    drops.clear();
+    heaviest = null;
     size = 0;
+    if (started - lastFloodPrune >= 60 * 60_000) {
+      lastFloodPrune = started;
+      try {
+        pruneFloods.run(started - FLOOD_RETENTION_MS);
+      } catch (err) {
+        logger.warn({ err }, 'pruning old flood markers failed');
+      }
+    }
     written += count;
     rejected += skipped;
     failureStreak = 0;

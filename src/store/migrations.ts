@@ -88,6 +88,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'blocked_floods',
+    up(db) {
+      // When one source floods, the blocked-attempt buffer drops ITS extra rows (so other devices'
+      // rows are kept) and counts them here: one row per source and minute, so a day-long flood is
+      // at most 1,440 rows per source. The report and the overview show these markers.
+      db.exec(`
+        CREATE TABLE blocked_floods (
+          client  TEXT NOT NULL,
+          minute  INTEGER NOT NULL,
+          device  TEXT NOT NULL,
+          first   INTEGER NOT NULL,
+          last    INTEGER NOT NULL,
+          dropped INTEGER NOT NULL,
+          PRIMARY KEY (client, minute)
+        ) WITHOUT ROWID;
+        CREATE INDEX blocked_floods_last ON blocked_floods(last);
+      `);
+    },
+  },
 ];
 
 /**

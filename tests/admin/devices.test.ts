@@ -189,3 +189,40 @@ describe('/api/devices', () => {
     expect((await h.inject({ method: 'DELETE', url })).statusCode).toBe(404);
   });
 });
+
+describe('paging (issue 12: thousands of forged devices made a 33 MB page)', () => {
+  beforeEach(() => {
+    const many = Array.from({ length: 117 }, (_, i) => ({ id: `ip:10.0.${i >> 8}.${i & 255}`, mac: null, ip: `10.0.${i >> 8}.${i & 255}`, at: h.now - i * 1000 }));
+    createDeviceStore({ db: h.db }).recordSightings(many);
+  });
+
+  it('shows 50 devices a page with previous / next links, in English and French', async () => {
+    const first = await h.inject({ method: 'GET', url: '/devices', lang: 'en' });
+    expect(first.body.match(/<article class="panel device/g)).toHaveLength(50);
+    expect(first.body).toContain('Page 1 of 3 (120 devices)');
+    expect(first.body).toContain('href="/devices?page=2"');
+    expect(first.body).not.toContain('rel="prev"');
+    expect(first.body).toContain('119 new device(s) to check'); // counted over every page
+    const last = await h.inject({ method: 'GET', url: '/devices?page=3', lang: 'fr' });
+    expect(last.body.match(/<article class="panel device/g)).toHaveLength(20);
+    expect(last.body).toContain('Page 3 sur 3 (120 appareils)');
+    expect(last.body).toContain('Précédente');
+    expect(last.body).toContain('Laptop'); // the only device with a profile comes last
+    const beyond = await h.inject({ method: 'GET', url: '/devices?page=99', lang: 'en' });
+    expect(beyond.body).toContain('Page 3 of 3');
+    const junk = await h.inject({ method: 'GET', url: '/devices?page=abc', lang: 'en' });
+    expect(junk.body).toContain('Page 1 of 3');
+  });
+
+  it('GET /api/devices pages with offset and limit and gives the total in X-Total-Count', async () => {
+    const res = await h.inject({ method: 'GET', url: '/api/devices' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-total-count']).toBe('120');
+    expect(res.json()).toHaveLength(100);
+    const tail = await h.inject({ method: 'GET', url: '/api/devices?offset=100&limit=50' });
+    expect(tail.json<Array<{ id: string }>>().map((d) => d.id).at(-1)).toBe(LAPTOP.id);
+    expect(tail.json()).toHaveLength(20);
+    const bad = await h.inject({ method: 'GET', url: '/api/devices?limit=100000' });
+    expect(bad.statusCode).toBe(400);
+  });
+});

@@ -40,7 +40,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       blockMode: 'null',
       allowedClients: ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', 'fe80::/10', 'fc00::/7'],
-      devices: { router: '', trustedForwarders: [], dhcpLeases: '' },
+      devices: { router: '', trustedForwarders: [], relayPort: 53, dhcpLeases: '' },
       cache: { maxEntries: 10000, minTtl: 0, maxTtl: 86400, negativeMaxTtl: 3600, staleTtl: 30, maxStale: 86400 },
       limits: {
         rateLimitQps: 300, tcpMaxConnections: 200, tcpMaxPerClient: 10, tcpIdleMs: 10000, tcpMessageMs: 5000,

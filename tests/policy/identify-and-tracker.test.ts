@@ -8,7 +8,8 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadCatalog, type LoadedCatalog } from '../../src/blocklists/load-catalog.js';
 import { loadConfig } from '../../src/config.js';
-import { createDeviceIdentification, type DeviceIdentification } from '../../src/devices/device-identification.js';
+import { createDeviceIdentification, splitTrusted, type DeviceIdentification } from '../../src/devices/device-identification.js';
+import { Trust } from '../../src/devices/relay-check.js';
 import { EdnsOption } from '../../src/devices/edns-client-options.js';
 import { readRouterProxyStatus } from '../../src/devices/router-proxy-status.js';
 import { QType } from '../../src/dns/constants.js';
@@ -72,15 +73,15 @@ describe('identify stage', () => {
   });
 
   type Seen = Parameters<IdentifyDeps['onSeen']>;
-  function setup(opts: { trusted?: string[]; macs?: Record<string, string> } = {}) {
+  function setup(opts: { trusted?: string[]; trust?: number; macs?: Record<string, string> } = {}) {
     const seen: Seen[] = [];
     const trusted = new Set(opts.trusted ?? [ROUTER]);
-    const isTrustedForwarder = vi.fn((ip: string) => trusted.has(ip));
+    const trustOf = vi.fn((ip: string) => (trusted.has(ip) ? opts.trust ?? Trust.MAC | Trust.SUBNET : Trust.NONE));
     const macOf = vi.fn((ip: string) => opts.macs?.[ip] ?? null);
     const holder = createPolicyHolder(policy);
-    const stage = createIdentifyStage({ policy: holder, isTrustedForwarder, macOf, onSeen: (...args) => seen.push(args) });
+    const stage = createIdentifyStage({ policy: holder, trustOf, macOf, onSeen: (...args) => seen.push(args) });
     const next = vi.fn((q: DnsQuery): Resolution => ({ outcome: 'forwarded', message: Buffer.from(q.question) }));
-    return { stage, next, seen, isTrustedForwarder, macOf, holder };
+    return { stage, next, seen, trustOf, macOf, holder };
   }
 
   it('sets q.requester, tells onSeen, then calls next once with the same query', () => {
@@ -104,10 +105,10 @@ describe('identify stage', () => {
   });
 
   it('believes the EDNS MAC option from a trusted forwarder', () => {
-    const { stage, next, seen, macOf, isTrustedForwarder } = setup();
+    const { stage, next, seen, macOf, trustOf } = setup();
     const q = query(ROUTER, macOption(MAC_A_BYTES), 5000);
     stage.run(q, next);
-    expect(isTrustedForwarder).toHaveBeenCalledWith(ROUTER);
+    expect(trustOf).toHaveBeenCalledWith(ROUTER);
     expect(q.requester).toMatchObject({ deviceId: `mac:${MAC_A}`, profileId: 'teen' });
     expect(macOf).not.toHaveBeenCalled();
     expect(seen).toEqual([[q.requester, MAC_A, ROUTER, 5000, true]]);
@@ -122,11 +123,27 @@ describe('identify stage', () => {
     expect(seen[0]?.slice(1)).toEqual([null, '192.0.2.20', 1000, false]);
   });
 
-  it('does not ask isTrustedForwarder about queries without EDNS options', () => {
-    const { stage, next, isTrustedForwarder } = setup();
+  it('does not ask trustOf about queries without EDNS options', () => {
+    const { stage, next, trustOf } = setup();
     stage.run(query(ROUTER), next);
     stage.run(query(ROUTER, Buffer.alloc(0)), next);
-    expect(isTrustedForwarder).not.toHaveBeenCalled();
+    expect(trustOf).not.toHaveBeenCalled();
+  });
+
+  it('believes only the options the relay check passed: MAC-only trust ignores the subnet, subnet-only ignores the MAC', () => {
+    const macOnly = setup({ trust: Trust.MAC });
+    const q1 = query(ROUTER, Buffer.concat([macOption(MAC_A_BYTES), ecs4(32, [192, 0, 2, 20])]));
+    macOnly.stage.run(q1, macOnly.next);
+    expect(q1.requester).toMatchObject({ deviceId: `mac:${MAC_A}` });
+    expect(macOnly.seen[0]?.[2]).toBe(ROUTER);
+    const subnetOnly = setup({ trust: Trust.SUBNET });
+    const q2 = query(ROUTER, Buffer.concat([macOption(MAC_A_BYTES), ecs4(32, [192, 0, 2, 20])]));
+    subnetOnly.stage.run(q2, subnetOnly.next);
+    expect(q2.requester).toMatchObject({ deviceId: 'ip:192.0.2.20', profileId: 'adult' });
+    const none = setup({ trust: Trust.NONE });
+    const q3 = query(ROUTER, macOption(MAC_A_BYTES));
+    none.stage.run(q3, none.next);
+    expect(q3.requester).toMatchObject({ deviceId: `ip:${ROUTER}` });
   });
 
   it('a /32 client subnet from a trusted forwarder replaces the address', () => {
@@ -341,7 +358,7 @@ describe('device tracker', () => {
 
   it('a store that throws goes to onError; flush and stop still resolve', async () => {
     const failure = new Error('disk I/O error');
-    const broken: DeviceStore = { ...store, recordSightings: () => { throw failure; } };
+    const broken: DeviceStore = { ...store, recordSightingsCapped: () => { throw failure; } };
     const onError = vi.fn();
     const tracker = createDeviceTracker({ store: broken, onError });
     tracker.seen('ip:192.0.2.20', null, '192.0.2.20', 1000);
@@ -395,15 +412,14 @@ describe('device identification', () => {
     db.close();
   });
 
-  it.each([
-    ['127.0.0.5', true],
-    ['127.0.0.4', false],
-    ['127.0.0.6', false],
-    ['127.0.0.1', false],
-    ['192.0.2.1', false],
-    ['2001:db8::5', false],
-  ])('isTrustedForwarder(%s) is %s', (ip, trusted) => {
-    expect(make().isTrustedForwarder(ip)).toBe(trusted);
+  it.each(['127.0.0.5', '127.0.0.4', '127.0.0.1', '2001:db8::5'])('trustOf(%s) is none before any relay check passed', (ip) => {
+    expect(make().trustOf(ip)).toBe(Trust.NONE);
+  });
+
+  it('checks single relays; a wider range cannot be checked', () => {
+    expect(splitTrusted(['127.0.0.5/32', '192.168.1.1', '10.0.0.0/8', '2001:db8::1/128', 'fd00::/8'])).toEqual({
+      relays: ['127.0.0.5', '192.168.1.1', '2001:db8::1'], ranges: ['10.0.0.0/8', 'fd00::/8'],
+    });
   });
 
   it.each(['127.0.0.1', '127.0.0.5', '::1', '::ffff:127.0.0.1'])('macOf(%s) is null (loopback)', (ip) => {

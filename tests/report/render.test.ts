@@ -87,7 +87,7 @@ describe('JSON', () => {
       return v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v;
     }) as WeeklyReport;
     expect(renderJsonReport(shuffled)).toBe(text);
-    expect(Object.keys(JSON.parse(text))).toEqual(['devices', 'generatedAt', 'home', 'newDevices', 'previousWeek', 'timeZone', 'version', 'week']);
+    expect(Object.keys(JSON.parse(text))).toEqual(['devices', 'floods', 'generatedAt', 'home', 'newDevices', 'previousWeek', 'timeZone', 'version', 'week']);
     expect(renderJsonReport(report, 2)).toContain('\n  "devices": [');
   });
 });

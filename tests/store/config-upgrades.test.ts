@@ -155,6 +155,8 @@ describe('logs.db upgrades', () => {
     insert.run(T0 + 200, 'www.coco.gg');
     insert.run(T0 + 100, 'coco.gg');
     if (k >= 2) old.prepare("UPDATE blocked_attempts SET device = 'mac:3c:22:fb:01:02:03', profile = 'lea'").run();
+    // From version 3 a trigger filled first_attempts at the INSERT, before the device was set.
+    if (k >= 3) old.prepare("UPDATE first_attempts SET device = 'mac:3c:22:fb:01:02:03'").run();
     old.close();
     const db = openDatabase({ file });
     try {

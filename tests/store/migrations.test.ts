@@ -17,18 +17,18 @@ describe('runMigrations', () => {
     expect(readUserVersion(db)).toBe(0);
     expect(runMigrations(db)).toEqual({
       from: 0,
-      to: 3,
-      applied: ['1-blocked_attempts', '2-blocked_attempts device and profile', '3-daily_counts and first_attempts'],
+      to: 4,
+      applied: ['1-blocked_attempts', '2-blocked_attempts device and profile', '3-daily_counts and first_attempts', '4-blocked_floods'],
     });
     expect(readUserVersion(db)).toBe(migrations.length);
-    expect(runMigrations(db)).toEqual({ from: 3, to: 3, applied: [] });
+    expect(runMigrations(db)).toEqual({ from: 4, to: 4, applied: [] });
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'blocked_attempts' ORDER BY name")
       .pluck()
       .all();
     expect(indexes).toEqual(['blocked_attempts_client_time', 'blocked_attempts_device_time', 'blocked_attempts_time']);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name").pluck().all();
-    expect(tables).toEqual(['blocked_attempts', 'blocked_attempts_first', 'daily_counts', 'first_attempts']);
+    expect(tables).toEqual(['blocked_attempts', 'blocked_attempts_first', 'blocked_floods', 'daily_counts', 'first_attempts']);
   });
 
   it('rolls a failing step back entirely, version included', () => {
@@ -53,7 +53,7 @@ describe('runMigrations', () => {
     db = new Database(':memory:');
     db.pragma('user_version = 7');
     expect(() => runMigrations(db)).toThrow(SchemaTooNewError);
-    expect(() => runMigrations(db)).toThrow(/schema version 7 is newer than this Vigie knows \(3\)/);
+    expect(() => runMigrations(db)).toThrow(/schema version 7 is newer than this Vigie knows \(4\)/);
     expect(readUserVersion(db)).toBe(7);
   });
 
@@ -61,7 +61,7 @@ describe('runMigrations', () => {
     db = new Database(':memory:');
     runMigrations(db, migrations.slice(0, 1));
     db.prepare("INSERT INTO blocked_attempts (time, client, name, qtype, category, list, rule) VALUES (1, '192.0.2.7', 'coco.gg', 'A', 'anonymous-chat', 'anonymous-chat', 'coco.gg')").run();
-    expect(runMigrations(db)).toEqual({ from: 1, to: 3, applied: ['2-blocked_attempts device and profile', '3-daily_counts and first_attempts'] });
+    expect(runMigrations(db)).toEqual({ from: 1, to: 4, applied: ['2-blocked_attempts device and profile', '3-daily_counts and first_attempts', '4-blocked_floods'] });
     expect(db.prepare('SELECT device, profile FROM blocked_attempts').get()).toEqual({ device: 'ip:192.0.2.7', profile: '' });
   });
 

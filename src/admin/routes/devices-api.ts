@@ -56,10 +56,19 @@ function toJson(stores: DeviceStores, devices: readonly Device[]): DeviceJson[] 
 }
 const one = (stores: DeviceStores, device: Device): DeviceJson => toJson(stores, [device])[0]!;
 
+/** `?offset=&limit=` of GET /api/devices: at most 500 devices per request (the store keeps 1,000). */
+export const devicesPageQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 /** Registers /api/devices… on `app`. */
 export function registerDevicesApi(app: FastifyInstance, ctx: AdminContext, stores: DeviceStores): void {
-  app.get('/api/devices', { config: { doc: { summary: 'Every device seen, most recent first, with its profile and override', returns: 'an array of devices' } } }, async () =>
-    toJson(stores, stores.devices.list()));
+  app.get('/api/devices', { config: { doc: { summary: 'Devices seen, new ones (no profile) first then most recent, with profile and override; paged with ?offset=0&limit=100 (at most 500); the total is in the X-Total-Count header', returns: 'an array of devices' } } }, async (request, reply) => {
+    const { offset, limit } = devicesPageQuerySchema.parse(request.query ?? {});
+    void reply.header('x-total-count', String(stores.devices.count()));
+    return toJson(stores, stores.devices.page(offset, limit));
+  });
 
   app.get('/api/devices/:id', { config: { doc: { summary: 'One device (the id is URL-encoded: mac%3A02%3A…)', returns: 'the device' } } }, async (request) =>
     one(stores, mustGetDevice(stores, deviceParamsSchema.parse(request.params).id)));

@@ -24,6 +24,15 @@ import { localizeProfile } from '../views/profile-names.js';
 
 type MessageKey = keyof (typeof devicesMessages)['en'];
 
+/** Device cards per page (each holds six forms: a page of them is already long on a phone). */
+export const DEVICES_PER_PAGE = 50;
+
+/** The requested page number (1-based), clamped to the pages there are. */
+function pageNumber(request: FastifyRequest, pages: number): number {
+  const raw = Number((request.query as { page?: unknown } | undefined)?.page);
+  return Number.isInteger(raw) && raw >= 1 ? Math.min(raw, pages) : 1;
+}
+
 /** Fastify plugin of the devices area (pages and API). */
 export const devicesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (app, { ctx }) => {
   const stores: DeviceStores = {
@@ -36,9 +45,13 @@ export const devicesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (a
     const saved = (request.query as { saved?: unknown } | undefined)?.saved === '1';
     const defaultId = stores.profiles.defaultProfileId();
     const profiles = stores.profiles.list().map((p) => localizeProfile(p, request.lang));
+    const total = stores.devices.count();
+    const pages = Math.max(1, Math.ceil(total / DEVICES_PER_PAGE));
+    const pageNo = pageNumber(request, pages);
     const body = renderDevicesBody({
       lang: request.lang, now: ctx.clock(), timeZone: ctx.config.tz, csrf: csrfField(request),
-      devices: stores.devices.list(), profiles, defaultProfile: profiles.find((p) => p.id === defaultId) ?? profiles[0]!,
+      devices: stores.devices.page((pageNo - 1) * DEVICES_PER_PAGE, DEVICES_PER_PAGE), profiles,
+      paging: { page: pageNo, pages, total, newCount: stores.devices.countNew() }, defaultProfile: profiles.find((p) => p.id === defaultId) ?? profiles[0]!,
       overrides: new Map(stores.overrides.list().map((o) => [o.deviceId, o])), error,
     });
     const flash = saved && error === null ? translator(layoutMessages, request.lang)('flash.saved') : null;

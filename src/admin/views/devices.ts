@@ -33,6 +33,8 @@ export interface DevicesView {
   readonly defaultProfile: Profile;
   readonly overrides: ReadonlyMap<string, Override>;
   readonly error?: DeviceFormError | null;
+  /** Which page of the devices this is (absent: all devices are given). */
+  readonly paging?: { readonly page: number; readonly pages: number; readonly total: number; readonly newCount: number };
 }
 
 /** Path of a device's page actions (ids contain ':' and may contain '%': always encoded). */
@@ -135,15 +137,28 @@ function deviceCard(view: DevicesView, device: Device, n: number, t: T): SafeHtm
   </article>`;
 }
 
+function pager(paging: NonNullable<DevicesView['paging']>, t: T): SafeHtml | '' {
+  if (paging.pages <= 1) return '';
+  const link = (n: number, label: string, rel: string): SafeHtml => html`<a class="btn" rel="${rel}" href="/devices?page=${n}">${label}</a>`;
+  return html`<nav class="row" aria-label="${t('devices.pages')}">
+    ${paging.page > 1 ? link(paging.page - 1, t('devices.previous'), 'prev') : ''}
+    <span class="muted">${t('devices.pageOf', { page: paging.page, pages: paging.pages, total: paging.total })}</span>
+    ${paging.page < paging.pages ? link(paging.page + 1, t('devices.next'), 'next') : ''}
+  </nav>`;
+}
+
 /** The page body (the frame adds the title and the flash). New devices come first. */
 export function renderDevicesBody(view: DevicesView): SafeHtml {
   const t = translator(devicesMessages, view.lang);
-  if (view.devices.length === 0) return html`<p>${t('devices.empty')}</p>`;
+  if (view.devices.length === 0 && (view.paging?.total ?? 0) === 0) return html`<p>${t('devices.empty')}</p>`;
   const sorted = [...view.devices].sort((a, b) => Number(a.profileId !== null) - Number(b.profileId !== null));
-  const newCount = sorted.filter((d) => d.profileId === null).length;
+  const newCount = view.paging?.newCount ?? sorted.filter((d) => d.profileId === null).length;
+  const nav = view.paging ? pager(view.paging, t) : '';
   const orphanError = view.error && !view.devices.some((d) => d.id === view.error?.deviceId) ? html`<p class="field-error" role="alert">${view.error.message}</p>` : '';
   return html`<p>${t('devices.intro')}</p>
   ${newCount > 0 ? html`<p class="flash warn" role="status">${t('devices.newCount', { n: newCount })}</p>` : ''}
   ${orphanError}
-  ${sorted.map((d, i) => deviceCard(view, d, i + 1, t))}`;
+  ${nav}
+  ${sorted.map((d, i) => deviceCard(view, d, i + 1, t))}
+  ${nav}`;
 }

@@ -90,9 +90,34 @@ function newDevices(data: OverviewData, t: T, when: (ms: number) => string): Saf
     </section>`;
 }
 
+function relayNotice(r: OverviewData['notices']['relays'][number], t: T): string {
+  if (r.problem === 'range') return t('notices.relay.range', { relay: r.relay });
+  if (r.problem === 'unchecked') return t('notices.relay.unchecked', { relay: r.relay, port: r.port });
+  const both = r.mac && r.subnet;
+  return t('notices.relay.passes', {
+    relay: r.relay,
+    options: t(both ? 'notices.options.both' : r.mac ? 'notices.options.mac' : 'notices.options.subnet'),
+    them: t(both ? 'notices.both' : 'notices.one'),
+    fix: [r.mac ? 'strip-mac' : '', r.subnet ? 'strip-subnet' : ''].filter(Boolean).join(' + '),
+  });
+}
+
+/** Problems a parent should know about (relays, forged devices, floods); nothing when there are none. */
+function notices(data: OverviewData, t: T, when: (ms: number) => string): SafeHtml | '' {
+  const n = data.notices;
+  if (n.relays.length === 0 && n.deviceCap === null && n.floods.length === 0) return '';
+  return html`
+    <section class="panel" aria-labelledby="ov-notices">
+      <h2 id="ov-notices">${t('notices.title')}</h2>
+      ${n.relays.map((r) => html`<p class="flash warn" role="alert">${relayNotice(r, t)}</p>`)}
+      ${n.deviceCap ? html`<p class="flash warn" role="alert">${t('notices.deviceCap', { since: when(n.deviceCap.since), refused: n.deviceCap.refused })}</p>` : ''}
+      ${n.floods.map((f) => html`<p class="flash warn">${t('notices.flood', { device: f.deviceName, from: when(f.first), to: when(f.last), dropped: f.dropped })}</p>`)}
+    </section>`;
+}
+
 /** The overview body. */
 export function renderOverview(data: OverviewData, lang: Lang, timeZone: string): SafeHtml {
   const t = translator(overviewMessages, lang);
   const when = (ms: number): string => formatDateTime(ms, lang, timeZone);
-  return html`${protection(data, t, when)}${newDevices(data, t, when)}${today(data, t)}${latest(data, t, when)}${upstreams(data, t)}${counters(data, t, when)}`;
+  return html`${notices(data, t, when)}${protection(data, t, when)}${newDevices(data, t, when)}${today(data, t)}${latest(data, t, when)}${upstreams(data, t)}${counters(data, t, when)}`;
 }

@@ -13,7 +13,7 @@ import type { Clock } from '../resolver/types.js';
 import { createAdminServer } from './admin-server.js';
 import { ADMIN_ROUTES } from './admin-routes.js';
 import { hasAdminPassword } from './auth/admin-store.js';
-import { formatSetupCode, generateSetupCode } from './auth/setup-code.js';
+import { formatSetupCode, generateSetupCode, removeSetupCode, saveSetupCode } from './auth/setup-code.js';
 import type { AdminContext } from './context.js';
 
 export interface StartAdminDeps {
@@ -61,12 +61,15 @@ export async function startAdmin(deps: StartAdminDeps): Promise<RunningAdmin> {
     }),
   };
   const setupCode = hasAdminPassword(deps.configDb) ? null : generateSetupCode();
+  // Kept for `sudo vigie setup-code`; a stale one from an earlier start goes once a password exists.
+  if (setupCode === null) removeSetupCode(config.dataDir);
+  else saveSetupCode(config.dataDir, setupCode);
   const server = createAdminServer({ ctx, host: config.admin.host, port: config.admin.port, routes: ADMIN_ROUTES, setupCode });
   await server.start();
   const { port } = server.address();
   if (setupCode !== null) {
     const code = formatSetupCode(setupCode);
-    logger.warn({ setupCode: code }, `admin page not set up yet: open http://<this machine's address>:${port}/setup and enter the setup code ${code} (or run 'vigie passwd')`);
+    logger.warn({ setupCode: code }, `admin page not set up yet: open http://<this machine's address>:${port}/setup and enter the setup code ${code} (also printed by 'sudo vigie setup-code'; or run 'vigie passwd')`);
   }
   logger.info({ listening: server.address() }, 'admin page ready');
   return { address: () => server.address(), stop: () => server.stop() };

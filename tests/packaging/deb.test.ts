@@ -99,7 +99,7 @@ describe.skipIf(!hasDpkg)('npm run package (Debian package)', () => {
     const postinst = readFileSync(join(control, 'postinst'), 'utf8');
     expect(postinst).toContain('useradd --system');
     expect(postinst).toContain('[ -d /run/systemd/system ]'); // no systemd (CI, containers): no start, no failure
-    const postrm = readFileSync(join(control, 'postrm'), 'utf8');
+    const postrm = readFileSync(join(control, 'postrm'), 'utf8').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
     const purge = postrm.slice(postrm.indexOf('if [ "$1" = purge ]'));
     expect(purge).toContain('rm -rf /var/lib/vigie /etc/vigie');
     expect(purge).toContain('userdel vigie');

@@ -4,9 +4,9 @@
  * not installed here: .ci/run installs it, serves from it and purges it, as root.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SCRIPT = join(process.cwd(), 'scripts/package-deb.mjs');
@@ -131,5 +131,41 @@ describe.skipIf(!hasDpkg)('npm run package (Debian package)', () => {
     const notElf = run(process.execPath, [SCRIPT, '--no-build', '--arch', otherArch, '--out', out, '--addon', 'package.json']);
     expect(notElf.status).toBe(1);
     expect(notElf.stderr).toContain('is not an ELF binary');
+  });
+});
+
+describe('French guides (docs/fr)', () => {
+  const guides = readdirSync('docs/fr').filter((f) => f.endsWith('.md')).map((f) => join('docs/fr', f));
+  const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+  const anchors = (file: string) => new Set([...readFileSync(file, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]!)));
+
+  it('has the install, box and first-steps guides, linked from the README and docs/install.md', () => {
+    expect(guides.sort()).toEqual(['docs/fr/box.md', 'docs/fr/installation.md', 'docs/fr/premiers-pas.md']);
+    const readme = readFileSync('README.md', 'utf8');
+    for (const g of guides) expect(readme).toContain(`](${g})`);
+    expect(readFileSync('docs/install.md', 'utf8')).toContain('](fr/installation.md)');
+  });
+
+  it('every relative link leads to an existing file, and every #anchor to a heading there', () => {
+    for (const file of [...guides, 'README.md', 'docs/install.md']) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+        const [target, anchor] = m[1]!.split('#') as [string, string | undefined];
+        if (/^[a-z]+:/i.test(target)) continue;
+        const path = target === '' ? file : join(dirname(file), target);
+        expect(existsSync(path), `${file} → ${m[1]}`).toBe(true);
+        if (anchor !== undefined && path.endsWith('.md')) expect(anchors(path).has(anchor), `${file} → ${m[1]}`).toBe(true);
+      }
+    }
+  });
+
+  it('leads the parent through the package and the setup code, and keeps the boxes honest', () => {
+    const install = readFileSync('docs/fr/installation.md', 'utf8');
+    for (const needle of ['sudo apt install ./vigie_', 'sudo vigie setup-code', 'sudo vigie passwd', 'sudo apt purge vigie', 'box.md']) {
+      expect(install, needle).toContain(needle);
+    }
+    const box = readFileSync('docs/fr/box.md', 'utf8');
+    for (const needle of ['Freebox', 'Livebox', 'SFR Box', 'Bbox', 'IPv6', 'ne permettent pas', 'non documenté']) expect(box, needle).toContain(needle);
+    const first = readFileSync('docs/fr/premiers-pas.md', 'utf8');
+    for (const needle of ['mot de passe', 'Appareils', 'Profils', 'Mettre en pause', 'Tout bloquer', 'Bilan de la semaine']) expect(first, needle).toContain(needle);
   });
 });

@@ -132,6 +132,23 @@ describe.skipIf(!hasDpkg)('npm run package (Debian package)', () => {
     expect(notElf.status).toBe(1);
     expect(notElf.stderr).toContain('is not an ELF binary');
   });
+
+  it(`builds the ${otherArch} package when given an addon of that CPU type, and ships that file`, () => {
+    // An ELF header claiming the other CPU (64-bit little-endian, e_machine at byte 18).
+    const header = Buffer.alloc(64);
+    header.writeUInt32BE(0x7f454c46, 0);
+    header[4] = 2;
+    header[5] = 1;
+    header.writeUInt16LE(otherArch === 'arm64' ? 0xb7 : 0x3e, 18);
+    const addon = join(out, 'foreign.node');
+    writeFileSync(addon, header);
+    const res = run(process.execPath, [SCRIPT, '--no-build', '--compress', 'none', '--arch', otherArch, '--addon', addon, '--out', out]);
+    expect(res.status, res.stderr).toBe(0);
+    const foreign = join(out, `vigie_${version}_${otherArch}.deb`);
+    expect(run('dpkg-deb', ['--field', foreign, 'Architecture']).stdout.trim()).toBe(otherArch);
+    const shipped = run('sh', ['-c', `dpkg-deb --fsys-tarfile "${foreign}" | tar -xOf - ./usr/lib/vigie/node_modules/better-sqlite3/build/Release/better_sqlite3.node | od -v -An -tx1 | tr -d ' \\n'`]).stdout;
+    expect(shipped).toBe(header.toString('hex'));
+  }, 300_000);
 });
 
 describe('French guides (docs/fr)', () => {

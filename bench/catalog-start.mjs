@@ -92,7 +92,7 @@ const vigieMinimal = [];
 const dnsmasq = [];
 const serveVigie = (listsDir) => measure(process.execPath, [join(repo, 'dist/cli.js'), 'serve'], {
   PATH: process.env.PATH, VIGIE_DATA_DIR: mkdtempSync(join(work, 'data-')), VIGIE_LISTS_DIR: listsDir, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '5397',
-  VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'warn', VIGIE_LIST_UPDATES: 'off',
+  VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'warn', VIGIE_LIST_UPDATES: 'off',
 }, 5397);
 for (let i = 0; i < runs; i++) {
   vigie.push(await serveVigie(join(repo, 'lists')));

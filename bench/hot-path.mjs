@@ -16,7 +16,7 @@ import { startVigie } from '../dist/main.js';
 const [list, queries] = process.argv.slice(2);
 const names = readFileSync(queries, 'utf8').split('\n').slice(0, 50_000).map((l) => l.split(' ')[0]).filter(Boolean);
 const packets = names.map((n, i) => buildQuery({ id: (i % 65535) + 1, name: n, type: 1 }));
-const config = loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_UPSTREAMS: '127.0.0.1:9', VIGIE_EXTRA_LISTS: list, VIGIE_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigie-hot-')), VIGIE_RATE_LIMIT: '0', VIGIE_LOG_LEVEL: 'silent' } });
+const config = loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: '127.0.0.1:9', VIGIE_EXTRA_LISTS: list, VIGIE_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigie-hot-')), VIGIE_RATE_LIMIT: '0', VIGIE_LOG_LEVEL: 'silent' } });
 if (process.env.HOT_PATH_WINDOW === '1') {
   try {
     const { openConfigDatabase } = await import('../dist/store/config-database.js');

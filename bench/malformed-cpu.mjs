@@ -391,7 +391,7 @@ async function main() {
       const upPort = upstream.address().port;
       dataDir = fs.mkdtempSync(path.join(REPO, 'bench', 'work', 'malformed-data-'));
       const cli = path.resolve(opt.vigie ?? path.join(REPO, 'dist', 'cli.js'));
-      const env = { ...process.env, VIGIE_DNS_HOST: HOST, VIGIE_DNS_PORT: String(PORT), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_UPSTREAMS: `udp://127.0.0.1:${upPort}`,
+      const env = { ...process.env, VIGIE_DNS_HOST: HOST, VIGIE_DNS_PORT: String(PORT), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: `udp://127.0.0.1:${upPort}`,
         VIGIE_EXTRA_LISTS: path.resolve(opt.list), VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'warn', VIGIE_RATE_LIMIT: '0',
         VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0' };
       vigieLog = opt.out ? `${opt.out}.vigie.log` : path.join(dataDir, 'vigie.log');

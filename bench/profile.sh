@@ -44,9 +44,9 @@ for set in $SETS; do
   esac
   D=$OUT/$set; mkdir -p "$D/data"
   T0=$(date +%s%N)
-  taskset -c 1 env VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT="$PORT" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_UPSTREAMS=udp://127.0.0.1:5300 \
+  taskset -c 1 env VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT="$PORT" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_ADMIN_HTTPS_PORT=0 VIGIE_UPSTREAMS=udp://127.0.0.1:5300 \
     VIGIE_EXTRA_LISTS="$DATA/blocklist-$LIST_SIZE.txt" VIGIE_DATA_DIR="$D/data" VIGIE_LOG_LEVEL=warn VIGIE_RATE_LIMIT=0 \
-    VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 node --cpu-prof --cpu-prof-dir="$D" "$CLI" serve > "$D/vigie.log" 2>&1 &
+    VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_ADMIN_HTTPS_PORT=0 node --cpu-prof --cpu-prof-dir="$D" "$CLI" serve > "$D/vigie.log" 2>&1 &
   V=$!; PIDS+=("$V")
   ready=0
   for i in $(seq 1 300); do [ "$(dig +short +tries=1 +time=1 @127.0.0.1 -p $PORT "$PROBE" A)" = 0.0.0.0 ] && { ready=1; break; }; [ -d /proc/$V ] || break; sleep 0.1; done

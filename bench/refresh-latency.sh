@@ -27,7 +27,7 @@ OUT=$W/results/refresh-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$OUT"; DATA=$OUT/vi
 # (unchanged files are reused from the previous load).
 cp "$LIST" "$OUT/list.hosts"; LIST=$OUT/list.hosts
 
-VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT=$PORT VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_UPSTREAMS=udp://127.0.0.1:9 VIGIE_EXTRA_LISTS="$LIST" \
+VIGIE_DNS_HOST=127.0.0.1 VIGIE_DNS_PORT=$PORT VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_ADMIN_HTTPS_PORT=0 VIGIE_UPSTREAMS=udp://127.0.0.1:9 VIGIE_EXTRA_LISTS="$LIST" \
 VIGIE_DATA_DIR="$DATA" VIGIE_LOG_LEVEL=info VIGIE_RATE_LIMIT=0 VIGIE_ADMIN_HOST=127.0.0.1 \
   taskset -c 1 node "$REPO/dist/cli.js" serve > "$OUT/vigie.log" 2>&1 &
 VIGIE=$!

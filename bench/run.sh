@@ -110,11 +110,11 @@ if [ "$PEERS" = 1 ]; then
   # run-peers.sh starts this with `taskset -c $SRV_CPU bash -c "exec CMD"` (Vigie on the peers' CPU) and
   # passes BENCH_HOST, BENCH_PORT, BENCH_BLOCKLIST_TXT, BENCH_BLOCKLIST_HOSTS and BENCH_UPSTREAM=127.0.0.1:5300.
   # VIGIE_UPSTREAMS gets the HOST:PORT with a udp:// prefix. run-peers' `exec` + `env` keep one PID.
-  CMD='env VIGIE_DNS_HOST="${BENCH_HOST:-127.0.0.1}" VIGIE_DNS_PORT="$BENCH_PORT" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0'
+  CMD='env VIGIE_DNS_HOST="${BENCH_HOST:-127.0.0.1}" VIGIE_DNS_PORT="$BENCH_PORT" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_ADMIN_HTTPS_PORT=0'
   CMD+=' VIGIE_UPSTREAMS="udp://${BENCH_UPSTREAM#udp://}"'
   CMD+=' VIGIE_EXTRA_LISTS="$BENCH_BLOCKLIST_TXT"'
   CMD+=" VIGIE_DATA_DIR='$DATA_DIR' VIGIE_LOG_LEVEL=warn VIGIE_RATE_LIMIT=0"
-  CMD+=" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0"
+  CMD+=" VIGIE_ADMIN_HOST=127.0.0.1 VIGIE_ADMIN_PORT=0 VIGIE_ADMIN_HTTPS_PORT=0"
   CMD+=" node '$VIGIE_CLI' serve"
   ARGS=(--candidate-cmd "$CMD" --candidate-name vigie --candidate "127.0.0.1:$PORT"
         --servers 'dnsmasq-hosts unbound node-raw' --list-size 1m)

@@ -18,6 +18,7 @@ import { runProfiles } from './cli/profiles.js';
 import { runRules } from './cli/rules.js';
 import { runSchedules } from './cli/schedules.js';
 import { runServe } from './cli/serve.js';
+import { runSetupCode } from './cli/setup-code.js';
 
 const USAGE = `Usage: vigie <command> [options]
 
@@ -48,6 +49,7 @@ Commands:
   doctor [--json]            check DNS, upstreams, databases, lists, clock and device identification; each problem with its fix
   healthcheck [--timeout MS] ask this Vigie one DNS question (localhost, answered locally); exit 0 when it answers,
                              1 with the reason otherwise (Docker HEALTHCHECK, monitoring)
+  setup-code                 print the one-time setup code of the admin page's /setup (run it with sudo)
   passwd [--revoke-tokens]   set the admin page's password (asked twice, or the first line of stdin); logs every admin session out
                              (and revokes every API token with --revoke-tokens)
   token create NAME | list [--json] | revoke NAME|ID
@@ -76,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       return runReport(rest);
     case 'passwd':
       return runPasswd(rest);
+    case 'setup-code':
+      return runSetupCode(rest);
     case 'backup':
       return runBackup(rest);
     case 'restore':

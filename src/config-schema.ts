@@ -224,6 +224,8 @@ export const configSchema = z.strictObject({
   logLevel: field(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     { env: 'VIGIE_LOG_LEVEL', kind: 'string' },
     'Log level: fatal, error, warn, info, debug, trace or silent.'),
+  logFormat: field(oneOf(['auto', 'json', 'pretty']).default('auto'), { env: 'VIGIE_LOG_FORMAT', kind: 'string' },
+    'Log lines: json (for journald and files), pretty (one readable line per event) or auto (pretty when the output is a terminal).'),
   blockMode: field(oneOf(['null', 'nxdomain', 'refused']).default('null'), { env: 'VIGIE_BLOCK_MODE', kind: 'string' },
     'Answer to a blocked name: null (0.0.0.0 or ::), nxdomain or refused.'),
   allowedClients: field(z.array(cidr).min(1, { error: 'needs at least one network (0.0.0.0/0 and ::/0 allow everyone)' }).default(DEFAULT_ALLOWED_CLIENTS),

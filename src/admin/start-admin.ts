@@ -15,7 +15,7 @@ import type { Clock } from '../resolver/types.js';
 import { createAdminServer } from './admin-server.js';
 import { ADMIN_ROUTES } from './admin-routes.js';
 import { hasAdminPassword } from './auth/admin-store.js';
-import { formatSetupCode, generateSetupCode } from './auth/setup-code.js';
+import { formatSetupCode, generateSetupCode, removeSetupCode, saveSetupCode } from './auth/setup-code.js';
 import type { AdminContext } from './context.js';
 import { loadAdminCertificate, type AdminCertificate } from './tls/admin-certificate.js';
 
@@ -80,6 +80,9 @@ export async function startAdmin(deps: StartAdminDeps): Promise<RunningAdmin> {
   const certificate = admin.https === 'on' ? await loadAdminCertificate(config, clock()) : null;
   if (certificate !== null) logCertificate(logger, certificate, clock());
   const setupCode = hasAdminPassword(deps.configDb) ? null : generateSetupCode();
+  // Kept for `sudo vigie setup-code`; a stale one from an earlier start goes once a password exists.
+  if (setupCode === null) removeSetupCode(config.dataDir);
+  else saveSetupCode(config.dataDir, setupCode);
   const server = createAdminServer({
     ctx, host: admin.host, routes: ADMIN_ROUTES, setupCode,
     ...(certificate === null ? { port: admin.port }
@@ -91,7 +94,7 @@ export async function startAdmin(deps: StartAdminDeps): Promise<RunningAdmin> {
   if (setupCode !== null) {
     const code = formatSetupCode(setupCode);
     const warning = certificate === null ? '' : `; the browser will warn about the certificate: check that it shows the SHA-256 fingerprint ${certificate.fingerprint}, then go on`;
-    logger.warn({ setupCode: code }, `admin page not set up yet: open ${scheme}://<this machine's address>:${port}/setup and enter the setup code ${code} (or run 'vigie passwd')${warning}`);
+    logger.warn({ setupCode: code }, `admin page not set up yet: open ${scheme}://<this machine's address>:${port}/setup and enter the setup code ${code} (also printed by 'sudo vigie setup-code'; or run 'vigie passwd')${warning}`);
   }
   if (certificate === null) logger.warn('the admin page is plain HTTP (VIGIE_ADMIN_HTTPS=off): its password and sessions cross the Wi-Fi unencrypted');
   logger.info({ listening: server.address(), redirecting: server.redirectAddress() }, `admin page ready (${scheme})`);

@@ -1,14 +1,14 @@
 /** `vigie serve`: load the config, start everything, stop cleanly on SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { chooseLogFormat, createLogger } from '../log.js';
 import { startVigie, type RunningVigie } from '../main.js';
 
 /** Runs until a signal; resolves -1 (exit code already handled) or rejects on a start failure. */
 export async function runServe(args: string[]): Promise<number> {
   parseArgs({ args, options: {}, allowPositionals: false });
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, chooseLogFormat(config.logFormat, process.stdout.isTTY === true));
   let vigie: RunningVigie | null = null;
   let signalled: string | null = null;
   const stop = (): void => {

@@ -31,8 +31,9 @@ describe('before a password exists', () => {
     expect(en.statusCode).toBe(200);
     expect(en.headers['content-type']).toContain('text/html');
     expect(en.body).toContain('<label for="code">Setup code</label>');
-    expect(en.body).toContain('journalctl -u vigie');
-    expect(en.body).toContain('docker compose logs vigie');
+    expect(en.body).toContain('<code>sudo vigie setup-code</code>');
+    expect(en.body).toContain('<code>docker compose exec vigie vigie setup-code</code>');
+    expect(en.body).toContain('type this command on the computer running Vigie');
     expect(en.body).toMatch(/<input id="password" name="password" type="password" required minlength="10"/);
     expect(en.body).toContain('id="confirm"');
     expect(en.body).not.toContain(SETUP_CODE);
@@ -40,6 +41,8 @@ describe('before a password exists', () => {
     expect(fr.body).toContain('<html lang="fr">');
     expect(fr.body).toContain('Code d&#39;installation');
     expect(fr.body).toContain('Configurer Vigie');
+    expect(fr.body).toContain('<code>sudo vigie setup-code</code>');
+    expect(fr.body).toContain('tapez cette commande');
   });
 
   it('refuses a wrong code with 400 and keeps what was typed', async () => {

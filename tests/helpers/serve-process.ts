@@ -32,7 +32,7 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'serve'], {
     env: {
-      PATH: process.env.PATH ?? '', VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0',
+      PATH: process.env.PATH ?? '', VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0',
       VIGIE_LOG_LEVEL: 'info', VIGIE_LIST_UPDATES: 'off', VIGIE_TZ: 'Europe/Paris', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

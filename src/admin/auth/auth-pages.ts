@@ -9,8 +9,9 @@ import { connectionNote } from '../tls/connection-note.js';
 import { MIN_PASSWORD_LENGTH } from './password.js';
 
 /** Shell commands shown to parents (constant text, escaped like any other). */
-const LOG_COMMANDS = ['journalctl -u vigie', 'docker compose logs vigie'];
-const PASSWD_COMMANDS = ['vigie passwd', 'docker compose exec vigie node dist/cli.js passwd'];
+// The commands that print the setup code (Debian package or clone; Docker), then the log's.
+const SETUP_CODE_COMMANDS = ['sudo vigie setup-code', 'docker compose exec vigie vigie setup-code'];
+const PASSWD_COMMANDS = ['sudo vigie passwd', 'docker compose exec vigie node dist/cli.js passwd'];
 
 // There is one admin and no user name; this hidden field lets password managers file the
 // password under "vigie" (browsers expect a username next to a password field).
@@ -49,7 +50,7 @@ export function sendSetupPage(request: FastifyRequest, reply: FastifyReply, opts
       <div class="field">
         <label for="code">${t('setup.code.label')}</label>
         <input id="code" name="code" type="text" required maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${opts.code ?? ''}" aria-describedby="code-help">
-        <div id="code-help" class="muted">${t('setup.code.help')} ${commands(LOG_COMMANDS)} ${t('setup.code.restart')}</div>
+        <div id="code-help" class="muted">${t('setup.code.help')} ${commands(SETUP_CODE_COMMANDS)} ${t('setup.code.restart')}</div>
       </div>
       <div class="field">
         <label for="password">${t('setup.password.label')}</label>

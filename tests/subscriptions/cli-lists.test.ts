@@ -15,7 +15,7 @@ let broken = false;
 /** Runs the CLI asynchronously (spawnSync would block the in-process HTTP server). */
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'lists', ...args], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_TZ: 'UTC' } });
+    const child = spawn(process.execPath, [CLI, 'lists', ...args], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_TZ: 'UTC' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -125,7 +125,7 @@ describe('vigie lists', () => {
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
   it.skipIf(!hasScript)('update on a terminal draws a progress bar', async () => {
     const r = await new Promise<string>((resolve) => {
-      const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" lists update`, '/dev/null'], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_TZ: 'UTC' } });
+      const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" lists update`, '/dev/null'], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_TZ: 'UTC' } });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('close', () => resolve(out));

@@ -22,7 +22,7 @@ export function listOf(n: number, prefix: string): string {
 }
 
 /**
- * Copies the repository's lists/ into `dir` and adds `sources` to its catalog, each with its
+ * Copies the repository's lists/ into `dir` (without its shipped sources) and adds `sources` to its catalog, each with its
  * snapshot file and a manifest line (date 2026-12-01). Returns `dir`.
  */
 export function writeSourceCatalog(dir: string, sources: readonly FixtureSource[]): string {
@@ -30,7 +30,9 @@ export function writeSourceCatalog(dir: string, sources: readonly FixtureSource[
   mkdirSync(join(dir, 'snapshots'), { recursive: true });
   const parsed = JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8')) as unknown[] | { lists: unknown[] };
   // v1 (an array) or v2 ({version, lists, services}): the new entries go into its lists either way.
-  const catalog = Array.isArray(parsed) ? parsed : parsed.lists;
+  // The repository's own sources are dropped: a fixture never names a real upstream URL.
+  const isSource = (e: unknown) => (e as { kind?: unknown } | null)?.kind === 'source';
+  const catalog = (Array.isArray(parsed) ? parsed : parsed.lists).filter((e) => !isSource(e));
   for (const s of sources) {
     writeFileSync(join(dir, `${s.id}.txt`), `# snapshot of ${s.url}\n${listOf(s.entries, s.id)}`);
     catalog.push({
@@ -41,7 +43,7 @@ export function writeSourceCatalog(dir: string, sources: readonly FixtureSource[
       licence: 'CC-BY-SA-4.0', sources: [`example/${s.id}`],
     });
   }
-  writeFileSync(join(dir, 'catalog.json'), JSON.stringify(parsed, null, 2));
+  writeFileSync(join(dir, 'catalog.json'), JSON.stringify(Array.isArray(parsed) ? catalog : { ...parsed, lists: catalog }, null, 2));
   const manifest = sources.map((s) => ({ id: s.id, category: s.category, file: `${s.id}.txt`, url: s.url, date: '2026-12-01', entries: s.entries, licence: 'CC-BY-SA-4.0' }));
   writeFileSync(join(dir, 'snapshots', 'manifest.json'), JSON.stringify(manifest));
   return dir;

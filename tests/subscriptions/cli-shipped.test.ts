@@ -1,11 +1,16 @@
-/** `node dist/cli.js lists` with shipped sources, against a loopback HTTP list server and a real config.db. */
+/**
+ * `node dist/cli.js lists` with shipped sources, against a loopback HTTP list server and a real
+ * config.db. The catalog names its sources' upstreams as https on the loopback server (the catalog
+ * only takes https); that server speaks plain http, so a download from those URLs fails with a TLS
+ * error without leaving the machine. The refreshes that must succeed go through rows as seeding
+ * makes them, but with the plain-http URL of the same server.
+ */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionListsDir } from '../../src/blocklists/subscriptions/list-files.js';
-import { readRemovedSources, seedShippedSources } from '../../src/blocklists/subscriptions/seed-sources.js';
-import { readShippedSources } from '../../src/blocklists/subscriptions/shipped-sources.js';
+import { readRemovedSources } from '../../src/blocklists/subscriptions/seed-sources.js';
+import { createSubscriptionStore } from '../../src/blocklists/subscriptions/subscription-store.js';
 import { openConfigDatabase } from '../../src/store/config-database.js';
 import { runListsCli, sendList, startListServer, type ListServer } from './list-server.js';
 import { listOf, writeSourceCatalog } from './source-fixtures.js';
@@ -25,6 +30,7 @@ const withDb = <T>(fn: (db: ReturnType<typeof openConfigDatabase>) => T): T => {
     db.close();
   }
 };
+const httpsUrl = (path: string) => server.url(path).replace('http:', 'https:');
 const lineOf = (out: string, id: string) => out.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
 
 beforeAll(async () => {
@@ -34,13 +40,15 @@ beforeAll(async () => {
     if (b.startsWith('<')) res.writeHead(200, { 'content-type': 'text/html' }).end(b);
     else sendList(res, b);
   });
-  // The catalog names the loopback server as the upstream of its two sources (never the Internet).
   listsDir = writeSourceCatalog(mkdtempSync(join(tmpdir(), 'vigie-cli-shipped-lists-')), [
-    { id: 'tiny-adult', category: 'adult', url: server.url('/adult'), entries: 40 },
-    { id: 'tiny-dating', category: 'dating', url: server.url('/dating.txt'), entries: 10 },
+    { id: 'tiny-adult', category: 'adult', url: httpsUrl('/adult'), entries: 40 },
+    { id: 'tiny-dating', category: 'dating', url: httpsUrl('/dating.txt'), entries: 10 },
   ]);
-  // What `vigie serve` does at start.
-  withDb((db) => seedShippedSources({ db, sources: readShippedSources(listsDir), listsDir: subscriptionListsDir(dataDir) }));
+  withDb((db) => {
+    const store = createSubscriptionStore({ db });
+    store.add({ url: server.url('/adult'), category: 'adult', source: 'tiny-adult' });
+    store.add({ url: server.url('/dating.txt'), category: 'dating', source: 'tiny-dating' });
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -85,18 +93,18 @@ describe('vigie lists with shipped public lists', () => {
     });
   });
 
-  it('remove stops refreshing it (remembered); add of the same URL resumes', async () => {
+  it('remove stops refreshing it (remembered); add of the catalog URL resumes', async () => {
     const removed = await run(['remove', server.url('/dating.txt')]);
     expect(removed.status).toBe(0);
     expect(removed.stdout).toContain('the shipped list tiny-dating is no longer refreshed: its shipped snapshot is used');
     expect(withDb(readRemovedSources)).toEqual(['tiny-dating']);
     expect(lineOf((await run([])).stdout, 'tiny-dating')).toMatch(/\s10\s+shipped snapshot of 2026-12-01\s+never\s+not refreshed: removed by you/);
-    bodies['/dating.txt'] = listOf(9, 'dating');
-    const added = await run(['add', server.url('/dating.txt'), '--category', 'custom']);
-    expect(added.status).toBe(0);
+    const added = await run(['add', httpsUrl('/dating.txt'), '--category', 'custom']);
     expect(added.stdout).toMatch(/added [0-9a-f]{12}\s+dating\s+.*\(the shipped list tiny-dating: refreshed weekly again\)/);
+    expect(added.stdout).toMatch(/FAILED [0-9a-f]{12}: network error/); // https against the plain-http loopback server
+    expect(added.status).toBe(1);
     expect(withDb(readRemovedSources)).toEqual([]);
-    expect(lineOf((await run([])).stdout, 'tiny-dating')).toMatch(/^tiny-dating\s+dating\s+9\s+copy refreshed/);
+    expect(lineOf((await run([])).stdout, 'tiny-dating')).toMatch(/^tiny-dating\s+dating\s+10\s+shipped snapshot of 2026-12-01\s+\S+ \S+\s+network error.*: keeping the shipped snapshot$/);
     expect(existsSync(join(dataDir, 'lists', '.changed'))).toBe(true);
   });
 });

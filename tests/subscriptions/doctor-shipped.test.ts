@@ -18,7 +18,7 @@ const start = Date.UTC(2026, 11, 1, 12);
 function setup(updates: 'on' | 'off') {
   const listsDir = writeSourceCatalog(join(dir(), 'catalog'), [ADULT_SOURCE, DATING_SOURCE]);
   const dataDir = join(dir(), 'data');
-  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: updates, VIGIE_LISTS_DIR: listsDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9' } });
+  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', ...(updates === 'on' ? { VIGIE_LIST_UPDATES: 'on' } : {}), VIGIE_LISTS_DIR: listsDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9' } });
   const db = openConfigDatabase({ file: join(dataDir, 'config.db') });
   seedShippedSources({ db, sources: readShippedSources(listsDir), listsDir: subscriptionListsDir(dataDir), clock: () => start });
   const store = createSubscriptionStore({ db });

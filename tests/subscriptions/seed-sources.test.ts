@@ -34,16 +34,21 @@ describe('reading the shipped sources', () => {
     expect(shippedSourceForUrl(sources()!, 'HTTPS://Lists.Example/dating.txt')?.id).toBe('tiny-dating');
   });
 
-  it('reads catalog v2 ({version, lists, services}); counts the snapshot lines without a manifest; null when unreadable', () => {
+  it('reads catalog v2 ({version, lists, services}) with the loader schema; counts the snapshot lines without a manifest; null when unreadable', () => {
     const v2 = join(dir(), 'v2');
     mkdirSync(v2);
-    writeFileSync(join(v2, 'snap.txt'), '# header\na.example\nb.example\n\nc.example\n');
+    mkdirSync(join(v2, 'snapshots'));
+    writeFileSync(join(v2, 'snapshots', 'snap.txt'), '# header\na.example\nb.example\n\nc.example\n');
+    const entry = (id: string, kind: string, more: object) => ({
+      id, category: 'bypass', file: null, action: 'sinkhole', kind, title: { en: id, fr: id }, description: { en: id, fr: id },
+      defaultOn: { child: true, teen: true, adult: false, unfiltered: false }, sources: ['x/y'], ...more,
+    });
     writeFileSync(join(v2, 'catalog.json'), JSON.stringify({ version: 2, services: [], lists: [
-      { id: 'snap', category: 'bypass', file: 'snap.txt', subscription: 'https://lists.example/snap.txt', kind: 'source', sources: ['x/y'] },
-      { id: 'chat', category: 'anonymous-chat', file: 'anonymous-chat.txt', kind: 'services' },
-      { id: 'Bad Id', category: 'bypass', kind: 'source', subscription: 'https://lists.example/bad.txt' },
+      entry('snap', 'source', { file: 'snapshots/snap.txt', subscription: 'https://Lists.Example/snap.txt' }),
+      entry('chat', 'services', { file: 'bypass.txt' }),
+      entry('suggested', 'source', { subscription: 'https://lists.example/only-suggested.txt', kind: undefined }),
     ] }));
-    expect(readShippedSources(v2)).toEqual([{ id: 'snap', category: 'bypass', url: 'https://lists.example/snap.txt', title: null, licence: null, sources: ['x/y'], snapshotDate: null, snapshotEntries: 3 }]);
+    expect(readShippedSources(v2)).toEqual([{ id: 'snap', category: 'bypass', url: 'https://lists.example/snap.txt', title: { en: 'snap', fr: 'snap' }, licence: null, sources: ['x/y'], snapshotDate: null, snapshotEntries: 3 }]);
     writeFileSync(join(v2, 'catalog.json'), '{ not json');
     expect(readShippedSources(v2)).toBeNull();
   });

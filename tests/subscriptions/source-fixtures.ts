@@ -34,9 +34,9 @@ export function writeSourceCatalog(dir: string, sources: readonly FixtureSource[
   const isSource = (e: unknown) => (e as { kind?: unknown } | null)?.kind === 'source';
   const catalog = (Array.isArray(parsed) ? parsed : parsed.lists).filter((e) => !isSource(e));
   for (const s of sources) {
-    writeFileSync(join(dir, `${s.id}.txt`), `# snapshot of ${s.url}\n${listOf(s.entries, s.id)}`);
+    writeFileSync(join(dir, 'snapshots', `${s.id}.txt`), `# snapshot of ${s.url}\n${listOf(s.entries, s.id)}`);
     catalog.push({
-      id: s.id, category: s.category, file: `${s.id}.txt`, subscription: s.url, action: 'sinkhole', kind: 'source',
+      id: s.id, category: s.category, file: `snapshots/${s.id}.txt`, subscription: s.url, action: 'sinkhole', kind: 'source',
       title: { en: `Tiny ${s.category} list`, fr: `Petite liste ${s.category}` },
       description: { en: 'A test source.', fr: 'Une source de test.' },
       defaultOn: { child: true, teen: true, adult: false, unfiltered: false },
@@ -44,7 +44,7 @@ export function writeSourceCatalog(dir: string, sources: readonly FixtureSource[
     });
   }
   writeFileSync(join(dir, 'catalog.json'), JSON.stringify(Array.isArray(parsed) ? catalog : { ...parsed, lists: catalog }, null, 2));
-  const manifest = sources.map((s) => ({ id: s.id, category: s.category, file: `${s.id}.txt`, url: s.url, date: '2026-12-01', entries: s.entries, licence: 'CC-BY-SA-4.0' }));
+  const manifest = sources.map((s) => ({ id: s.id, category: s.category, file: `snapshots/${s.id}.txt`, url: s.url, date: '2026-12-01', entries: s.entries, licence: 'CC-BY-SA-4.0' }));
   writeFileSync(join(dir, 'snapshots', 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }

@@ -1,31 +1,16 @@
 /**
  * The maintained public lists Vigie ships a dated snapshot of (catalog.json entries of kind
- * "source" with a `subscription` URL) and keeps fresh like a subscription. Read here with a small
- * schema that accepts catalog v1 (an array) and v2 ({version, lists, services}) and skips an entry
- * it does not understand rather than failing the whole start.
+ * "source" with a `subscription` URL) and keeps fresh like a subscription: the catalog read with
+ * the loader's own schema (v1 or v2), the snapshot's date and entries from its manifest.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { catalogFileSchema, type CatalogEntry } from '../catalog-schema.js';
 import { countListLines } from './refresher.js';
 import { subscriptionUrlSchema } from './subscription-store.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
-const localized = z.object({ en: z.string(), fr: z.string() });
-
-const entrySchema = z.object({
-  id,
-  category: id,
-  kind: z.string().optional(),
-  file: z.string().nullable().optional(),
-  subscription: subscriptionUrlSchema.optional(),
-  title: localized.optional(),
-  licence: z.string().max(100).optional(),
-  sources: z.array(z.string()).optional(),
-  entries: z.number().int().nonnegative().optional(),
-});
-
-const catalogSchema = z.union([z.array(z.unknown()), z.object({ lists: z.array(z.unknown()) }).transform((c) => c.lists)]);
 
 /** One line of lists/snapshots/manifest.json, as far as the refresher needs it. */
 const manifestSchema = z.array(z.unknown());
@@ -38,14 +23,14 @@ export interface ShippedSource {
   readonly category: string;
   /** Normalised upstream URL (`URL.href`). */
   readonly url: string;
-  readonly title: { readonly en: string; readonly fr: string } | null;
+  readonly title: { readonly en: string; readonly fr: string };
   /** SPDX id of the upstream's licence, when the catalog names it. */
   readonly licence: string | null;
   /** Attribution: where the entries come from. */
   readonly sources: readonly string[];
   /** Date of the shipped snapshot (manifest `date`), e.g. "2026-12-01". */
   readonly snapshotDate: string | null;
-  /** Entries of the shipped snapshot (manifest or catalog `entries`; else its lines; null if unknown). */
+  /** Entries of the shipped snapshot (manifest `entries`, else the snapshot's lines; null if unknown). */
   readonly snapshotEntries: number | null;
 }
 
@@ -81,23 +66,22 @@ function linesOf(listsDir: string, file: string | null | undefined): number | nu
  * all (then nothing must be concluded from the absence of a source, such as removing its row).
  */
 export function readShippedSources(listsDir: string): ShippedSource[] | null {
-  let entries: unknown[];
+  let entries: CatalogEntry[];
   try {
-    entries = catalogSchema.parse(readJson(join(listsDir, 'catalog.json')));
+    entries = catalogFileSchema.parse(readJson(join(listsDir, 'catalog.json'))).lists;
   } catch {
-    return null;
+    return null; // the loader refuses it too, and says why
   }
   const manifest = readManifest(listsDir);
   const out: ShippedSource[] = [];
-  for (const raw of entries) {
-    const parsed = entrySchema.safeParse(raw);
-    if (!parsed.success || parsed.data.kind !== 'source' || parsed.data.subscription === undefined) continue;
-    const e = parsed.data;
+  for (const e of entries) {
+    // Normalised like a parent's typing, so the row id (hash of the URL) is the same either way.
+    const url = subscriptionUrlSchema.safeParse(e.subscription);
+    if (e.kind !== 'source' || !url.success) continue;
     const m = manifest.get(e.id);
     out.push({
-      id: e.id, category: e.category, url: e.subscription!, title: e.title ?? null,
-      licence: e.licence ?? m?.licence ?? null, sources: e.sources ?? [], snapshotDate: m?.date ?? null,
-      snapshotEntries: m?.entries ?? e.entries ?? linesOf(listsDir, e.file),
+      id: e.id, category: e.category, url: url.data, title: e.title, licence: e.licence ?? m?.licence ?? null,
+      sources: e.sources, snapshotDate: m?.date ?? null, snapshotEntries: m?.entries ?? linesOf(listsDir, e.file),
     });
   }
   return out;

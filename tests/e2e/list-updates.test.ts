@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastGoodListPath, removeListFiles, subscriptionListsDir, writeFileAtomically } from '../../src/blocklists/subscriptions/list-files.js';
 import { createSubscriptionStore } from '../../src/blocklists/subscriptions/subscription-store.js';
 import { openConfigDatabase } from '../../src/store/config-database.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { startTestVigie, type TestVigie } from '../helpers/start-vigie.js';
 import { sendList, startListServer, type ListServer } from '../subscriptions/list-server.js';
-import { ADULT_SOURCE, DATING_SOURCE, writeSourceCatalog } from '../subscriptions/source-fixtures.js';
+import { ADULT_SOURCE, DATING_SOURCE, listOf, writeSourceCatalog } from '../subscriptions/source-fixtures.js';
 
 let upstream: FakeUpstream;
 let server: ListServer;
@@ -48,6 +49,33 @@ async function requestFor(path: string, tries = 50): Promise<boolean> {
   }
   return false;
 }
+
+describe('a refreshed copy of a shipped source', () => {
+  it('replaces its snapshot in the running server once kept, and the snapshot comes back when the parents stop its updates', async () => {
+    const vigie = await startTestVigie({ VIGIE_UPSTREAMS: upstream.url, VIGIE_LISTS_DIR: listsDir, VIGIE_LIST_UPDATES: 'off' });
+    try {
+      const entriesOf = () => vigie.catalog.lists.find((l) => l.id === 'tiny-dating')?.entries;
+      expect(entriesOf()).toBe(DATING_SOURCE.entries);
+      const db = openConfigDatabase({ file: join(vigie.dataDir, 'config.db') });
+      const store = createSubscriptionStore({ db });
+      const row = store.list().find((s) => s.source === 'tiny-dating')!;
+      // What the refresher does on success: the copy (atomically), then its status.
+      writeFileAtomically(lastGoodListPath(subscriptionListsDir(vigie.dataDir), row.id), listOf(7, 'fresh'));
+      store.recordSuccess(row.id, { at: Date.now(), etag: null, lastModified: null, entries: 7 });
+      await vigie.reloadLists();
+      expect(entriesOf()).toBe(7);
+      expect(vigie.policyService.built.fallback.decide('n3.fresh.example', Date.now())).toMatchObject({ list: 'tiny-dating' });
+      // "Stop updating" (vigie lists remove / the admin button): the row and its copy go.
+      store.remove(row.id);
+      removeListFiles(subscriptionListsDir(vigie.dataDir), row.id);
+      db.close();
+      await vigie.reloadLists();
+      expect(entriesOf()).toBe(DATING_SOURCE.entries);
+    } finally {
+      await vigie.close();
+    }
+  });
+});
 
 describe('VIGIE_LIST_UPDATES', () => {
   it('off: the shipped sources are seeded, and nothing is downloaded by itself', async () => {

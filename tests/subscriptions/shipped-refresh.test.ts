@@ -153,4 +153,22 @@ describe('schedule of shipped sources', () => {
     await refresher.stop();
     expect(server.requests.map((r) => r.path)).toEqual(['/own']);
   });
+
+  it('a clock that went back (a Pi booting in 1970) never makes a timer fire at once: it looks again in a day', async () => {
+    const src = store.add({ url: server.url('/dating'), category: 'dating', source: 'tiny-dating' });
+    store.recordSuccess(src.id, { at: now, etag: null, lastModified: null, entries: 5 });
+    const saved = now;
+    now = Date.UTC(1970, 0, 1, 0, 5);
+    try {
+      const { t, refresher } = start(0);
+      expect(t.list[0]!.ms).toBe(DAY);
+      t.list[0]!.fn(); // nothing due: it only plans again
+      expect(t.list).toHaveLength(2);
+      expect(t.list[1]!.ms).toBe(DAY);
+      await refresher.stop();
+      expect(server.requests).toEqual([]);
+    } finally {
+      now = saved;
+    }
+  });
 });

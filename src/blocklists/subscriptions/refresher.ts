@@ -84,6 +84,13 @@ export interface Refresher {
   refreshMissing(): Promise<RefreshOutcome[]>;
 }
 
+/**
+ * A next run further away than this (longer than any period + jitter) means the clock went back;
+ * Node fires timers over 2^31 ms (24.8 days) at once, so the schedule looks again after a day.
+ */
+const MAX_TIMER_MS = 20 * 24 * 60 * 60_000;
+const RECHECK_MS = 24 * 60 * 60_000;
+
 /** A subscription without a kept copy is tried again after this long. */
 export const MISSING_RETRY_MS = 10 * 60_000;
 
@@ -214,6 +221,15 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     const plan = planRefreshes(store.list(), { now, startedAt, intervalMs, sourceIntervalMs, random, hasCopy: (id) => existsSync(lastGoodListPath(listsDir, id)) });
     const first = plan[0];
     const fireAt = first?.at ?? now + intervalMs;
+    if (fireAt - now > MAX_TIMER_MS) {
+      // A clock that went back (a Pi without a real-time clock boots in 1970) puts the next run
+      // years away; a timer that long would fire at once (Node caps it). Look again in a day.
+      timer = setTimer(() => {
+        timer = undefined;
+        schedule();
+      }, RECHECK_MS);
+      return;
+    }
     const due = plan.filter((p) => p.at <= fireAt);
     timer = setTimer(() => {
       timer = undefined;

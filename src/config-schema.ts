@@ -218,6 +218,8 @@ export const configSchema = z.strictObject({
     'Folder holding the curated category lists and catalog.json.'),
   extraLists: field(z.array(z.string().min(1)).default([]), { env: 'VIGIE_EXTRA_LISTS', kind: 'list' },
     'Local list files (plain domains or hosts format, comma list) blocked as category "custom".'),
+  listUpdates: field(oneOf(['on', 'off']).default('on'), { env: 'VIGIE_LIST_UPDATES', kind: 'string' },
+    'Automatic list downloads: on (the shipped public lists weekly, your subscriptions daily) or off (nothing is downloaded by itself; `vigie lists update` still works by hand).'),
   tz: field(z.string().refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/Paris' }).default(systemTimeZone),
     { env: 'VIGIE_TZ', kind: 'string', docDefault: 'the system time zone' },
     'Time zone of schedules and reports (IANA name).'),

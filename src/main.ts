@@ -13,6 +13,7 @@ import { startAdmin, type RunningAdmin, type StartAdminDeps } from './admin/star
 import { subscriptionListsDir, watchListsChanged, type ListsChangedWatcher } from './blocklists/subscriptions/list-files.js';
 import { createRefresher, type Refresher } from './blocklists/subscriptions/refresher.js';
 import { createSubscriptionStore } from './blocklists/subscriptions/subscription-store.js';
+import { seedAtStart } from './blocklists/subscriptions/seed-sources.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from './store/config-database.js';
 import type { Logger } from './log.js';
 import { createCidrMatcher } from './net/cidr-matcher.js';
@@ -105,6 +106,8 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
   // Lookups per device and local day, for the weekly report (a map in memory, one upsert a minute).
   const dailyCounter = createDailyCounter({ db, clock, timeZone: config.tz, onError: (err) => log.warn({ err }, 'writing the daily counters failed') });
   const configDb = openSettings(config, log);
+  // Shipped public lists become subscription rows (kept fresh), before the first list load.
+  const sources = configDb === null ? null : seedAtStart({ config, db: configDb, clock, logger: log.child({ module: 'refresher' }) });
   let identification: DeviceIdentification | null = null;
   let admin: RunningAdmin | null = null;
   let alerting: Alerter | null = null;
@@ -213,8 +216,9 @@ export async function startVigie(config: Config, deps: VigieDeps): Promise<Runni
     counterPruner.start();
     // `vigie lists` / `vigie rules` (and the refresher below) touch a stamp file: reload within ~2 s.
     const watcher: ListsChangedWatcher = watchListsChanged({ dataDir: config.dataDir, onChange: reloadLists, onError: (err) => log.warn({ err }, 'cannot watch the lists stamp') });
-    refresher = configDb
-      ? createRefresher({ store: createSubscriptionStore({ db: configDb }), listsDir: subscriptionListsDir(config.dataDir), clock, onChange: () => void reloadLists(), logger: log.child({ module: 'refresher' }) })
+    // VIGIE_LIST_UPDATES=off: nothing is downloaded by itself (`vigie lists update` still works).
+    refresher = configDb && config.listUpdates === 'on'
+      ? createRefresher({ store: createSubscriptionStore({ db: configDb }), listsDir: subscriptionListsDir(config.dataDir), clock, onChange: () => void reloadLists(), logger: log.child({ module: 'refresher' }), ...sources?.refresherOptions })
       : null;
     refresher?.start();
     log.info({ listening: dns.addresses(), upstreams: upstream.health().map((h) => h.server) }, 'vigie is answering DNS');

@@ -6,18 +6,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type Database from 'better-sqlite3';
 import { loadConfig, type Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { removeListFiles, subscriptionListsDir, touchListsChanged } from '../blocklists/subscriptions/list-files.js';
 import { createRefresher, type RefreshOutcome, type RefreshProgress } from '../blocklists/subscriptions/refresher.js';
+import { noteSourceSubscribed, noteSubscriptionRemoved } from '../blocklists/subscriptions/seed-sources.js';
+import { readShippedSources, shippedSourceForUrl, sourceRefresherOptions, type ShippedSource } from '../blocklists/subscriptions/shipped-sources.js';
+import { shippedSourceStatus, type SourceStatus } from '../blocklists/subscriptions/source-status.js';
 import { createSubscriptionStore, DEFAULT_SUBSCRIPTION_CATEGORIES, SubscriptionValidationError, type Subscription, type SubscriptionStore } from '../blocklists/subscriptions/subscription-store.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
 
 const USAGE = `Usage:
-  vigie lists [--json]                     subscribed lists and their state
+  vigie lists [--json]                     subscribed lists and the shipped public lists, and their state
   vigie lists add URL --category ID        subscribe to a remote list (http/https) and download it
-  vigie lists remove URL|ID                unsubscribe and delete the kept copy
-  vigie lists update [--json]              download every subscribed list now
+  vigie lists remove URL|ID                unsubscribe and delete the kept copy (a shipped list:
+                                           stop refreshing it, its shipped snapshot is used)
+  vigie lists update [--json]              download every subscribed list now (also when
+                                           VIGIE_LIST_UPDATES=off)
 `;
 
 /**
@@ -47,15 +53,16 @@ export async function runLists(args: string[]): Promise<number> {
   const db = openConfigDatabase({ file: join(config.dataDir, CONFIG_DB_FILE) });
   try {
     const store = createSubscriptionStore({ db, categories: knownCategories(config) });
+    const ctx: ListsCtx = { config, db, store, sources: readShippedSources(config.listsDir) };
     switch (sub) {
       case 'add':
-        return await add(rest, config, store);
+        return await add(rest, ctx);
       case 'remove':
-        return remove(rest, config, store);
+        return remove(rest, ctx);
       case 'update':
-        return await update(rest, config, store);
+        return await update(rest, ctx);
       default:
-        return show(args, config, store);
+        return show(args, ctx);
     }
   } catch (err) {
     if (err instanceof SubscriptionValidationError || (err instanceof AppError && err.code === 'SUBSCRIPTION_EXISTS')) {
@@ -68,11 +75,21 @@ export async function runLists(args: string[]): Promise<number> {
   }
 }
 
+interface ListsCtx {
+  readonly config: Config;
+  readonly db: Database.Database;
+  readonly store: SubscriptionStore;
+  /** The catalog's shipped sources (null: catalog unreadable). */
+  readonly sources: ShippedSource[] | null;
+}
+
 /** The default categories plus any the installed catalog.json names. */
 function knownCategories(config: Config): string[] {
   const found = new Set(DEFAULT_SUBSCRIPTION_CATEGORIES);
   try {
-    const catalog: unknown = JSON.parse(readFileSync(join(config.listsDir, 'catalog.json'), 'utf8'));
+    const raw: unknown = JSON.parse(readFileSync(join(config.listsDir, 'catalog.json'), 'utf8'));
+    // catalog v1 is an array; v2 is {version, lists, services}.
+    const catalog = Array.isArray(raw) ? raw : (raw as { lists?: unknown } | null)?.lists;
     if (Array.isArray(catalog)) {
       for (const entry of catalog) {
         const category = (entry as { category?: unknown } | null)?.category;
@@ -85,20 +102,24 @@ function knownCategories(config: Config): string[] {
   return [...found];
 }
 
-function refresherFor(config: Config, store: SubscriptionStore) {
-  return createRefresher({ store, listsDir: subscriptionListsDir(config.dataDir) });
+function refresherFor({ config, store, sources }: ListsCtx) {
+  return createRefresher({ store, listsDir: subscriptionListsDir(config.dataDir), ...sourceRefresherOptions(sources) });
 }
 
-async function add(args: string[], config: Config, store: SubscriptionStore): Promise<number> {
+async function add(args: string[], ctx: ListsCtx): Promise<number> {
+  const { config, store } = ctx;
   const { values, positionals } = parseArgs({ args, options: { category: { type: 'string' }, 'no-fetch': { type: 'boolean', default: false } }, allowPositionals: true });
   if (positionals.length !== 1 || values.category === undefined) {
     process.stderr.write(`vigie lists add: needs one URL and --category ID\n\n${USAGE}`);
     return 2;
   }
-  const added = store.add({ url: positionals[0]!, category: values.category });
-  process.stdout.write(`added ${added.id}  ${added.category}  ${escapeForTerminal(added.url)}\n`);
+  // The URL of a shipped list: it is kept fresh again (its removal forgotten), in its own category.
+  const source = shippedSourceForUrl(ctx.sources ?? [], positionals[0]!);
+  if (source !== undefined && store.get(source.url) === undefined) noteSourceSubscribed(ctx.db, source);
+  const added = store.add({ url: positionals[0]!, category: source?.category ?? values.category, source: source?.id ?? null });
+  process.stdout.write(`added ${added.id}  ${added.category}  ${escapeForTerminal(added.url)}${source ? `  (the shipped list ${source.id}: refreshed weekly again)` : ''}\n`);
   if (values['no-fetch']) return 0;
-  const outcome = await refresherFor(config, store).refreshOne(added.id);
+  const outcome = await refresherFor(ctx).refreshOne(added.id);
   if (outcome.outcome === 'updated') touchListsChanged(config.dataDir);
   if (outcome.outcome === 'failed') {
     process.stdout.write(`${escapeForTerminal(`FAILED ${outcome.id}: ${outcome.error ?? 'unknown error'}`)} (the subscription is kept; 'vigie lists update' tries again)\n`);
@@ -108,7 +129,7 @@ async function add(args: string[], config: Config, store: SubscriptionStore): Pr
   return 0;
 }
 
-function remove(args: string[], config: Config, store: SubscriptionStore): number {
+function remove(args: string[], { config, db, store }: ListsCtx): number {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   if (positionals.length !== 1) {
     process.stderr.write(`vigie lists remove: needs one URL or id\n\n${USAGE}`);
@@ -119,17 +140,20 @@ function remove(args: string[], config: Config, store: SubscriptionStore): numbe
     process.stderr.write(`vigie lists: no subscription ${escapeForTerminal(positionals[0]!)}\n`);
     return 1;
   }
+  noteSubscriptionRemoved(db, removed);
   removeListFiles(subscriptionListsDir(config.dataDir), removed.id);
   touchListsChanged(config.dataDir);
   process.stdout.write(`removed ${removed.id}  ${escapeForTerminal(removed.url)}\n`);
+  if (removed.source !== null) process.stdout.write(`the shipped list ${removed.source} is no longer refreshed: its shipped snapshot is used ('vigie lists add ${escapeForTerminal(removed.url)} --category ${removed.category}' resumes)\n`);
   return 0;
 }
 
-async function update(args: string[], config: Config, store: SubscriptionStore): Promise<number> {
+async function update(args: string[], ctx: ListsCtx): Promise<number> {
+  const { config } = ctx;
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });
   const tty = !values.json && process.stdout.isTTY === true;
   const onProgress: RefreshProgress | undefined = values.json ? undefined : tty ? progressBar : ({ last }) => last && process.stdout.write(`${describeOutcome(last)}\n`);
-  const outcomes = await refresherFor(config, store).refreshAll(onProgress ? { onProgress } : {});
+  const outcomes = await refresherFor(ctx).refreshAll(onProgress ? { onProgress } : {});
   if (outcomes.some((o) => o.outcome === 'updated')) touchListsChanged(config.dataDir);
   if (values.json) process.stdout.write(`${JSON.stringify(outcomes)}\n`);
   else if (tty) for (const o of outcomes) process.stdout.write(`${describeOutcome(o)}\n`);
@@ -157,25 +181,58 @@ function describeOutcome(o: RefreshOutcome): string {
   return escapeForTerminal(text);
 }
 
-function show(args: string[], config: Config, store: SubscriptionStore): number {
+function show(args: string[], { config, store, sources }: ListsCtx): number {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });
   const subs = store.list();
+  const shipped = shippedSourceStatus(sources, subs, subscriptionListsDir(config.dataDir));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(subs)}\n`);
-    return 0;
-  }
-  if (subs.length === 0) {
-    process.stdout.write('no subscribed lists (add one with: vigie lists add URL --category ID)\n');
+    // One array of subscription rows; a shipped list's row also says which copy is in use.
+    const byRow = new Map(shipped.filter((s) => s.subscription !== null).map((s) => [s.subscription!.id, s]));
+    process.stdout.write(`${JSON.stringify(subs.map((s) => (byRow.has(s.id) ? { ...s, shipped: shippedJson(byRow.get(s.id)!) } : s)))}\n`);
     return 0;
   }
   const when = new Intl.DateTimeFormat('sv-SE', { timeZone: config.tz, dateStyle: 'short', timeStyle: 'short' });
-  const rows = subs.map((s) => row(s, when));
-  const header = ['ID', 'CATEGORY', 'ENTRIES', 'LAST REFRESH', 'URL', 'LAST ERROR'];
+  const own = subs.filter((s) => s.source === null);
+  if (own.length === 0) process.stdout.write('no subscribed lists (add one with: vigie lists add URL --category ID)\n');
+  else table(['ID', 'CATEGORY', 'ENTRIES', 'LAST REFRESH', 'URL', 'LAST ERROR'], own.map((s) => row(s, when)));
+  if (shipped.length > 0) {
+    process.stdout.write(`\nshipped public lists (refreshed weekly${config.listUpdates === 'off' ? '; automatic updates are OFF (VIGIE_LIST_UPDATES=off)' : ''}):\n`);
+    table(['LIST', 'CATEGORY', 'ENTRIES', 'IN USE', 'LAST REFRESH', 'LAST ERROR'], shipped.map((s) => shippedRow(s, when)));
+  }
+  return 0;
+}
+
+function table(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows]) {
     process.stdout.write(`${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()}\n`);
   }
-  return 0;
+}
+
+function shippedJson(s: SourceStatus) {
+  return {
+    list: s.id, title: s.shipped?.title ?? null, licence: s.shipped?.licence ?? null, sources: s.shipped?.sources ?? [],
+    snapshotDate: s.shipped?.snapshotDate ?? null, snapshotEntries: s.shipped?.snapshotEntries ?? null,
+    inUse: s.inUse, entriesInUse: s.entries, keepingPrevious: s.keepingPrevious,
+  };
+}
+
+function shippedRow(s: SourceStatus, when: Intl.DateTimeFormat): string[] {
+  const sub = s.subscription;
+  const inUse = s.inUse === 'kept-copy' && sub?.lastSuccess != null
+    ? `copy refreshed ${when.format(sub.lastSuccess)}`
+    : `shipped snapshot${s.shipped?.snapshotDate ? ` of ${s.shipped.snapshotDate}` : ''}`;
+  const status = sub === null
+    ? 'not refreshed: removed by you (vigie lists add URL resumes)'
+    : sub.lastError === null ? '' : /stays$/.test(sub.lastError) ? sub.lastError : `${sub.lastError}: keeping the ${s.inUse === 'kept-copy' ? 'previous copy' : 'shipped snapshot'}`;
+  return [
+    s.id,
+    sub !== null && !sub.enabled ? `${s.category} (off)` : s.category,
+    s.entries === null ? '-' : String(s.entries),
+    inUse,
+    sub?.lastRefresh == null ? 'never' : when.format(sub.lastRefresh),
+    escapeForTerminal(status),
+  ];
 }
 
 function row(s: Subscription, when: Intl.DateTimeFormat): string[] {

@@ -7,7 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createSubscriptionStore } from '../blocklists/subscriptions/subscription-store.js';
+import { subscriptionListsDir } from '../blocklists/subscriptions/list-files.js';
+import { readShippedSources } from '../blocklists/subscriptions/shipped-sources.js';
+import { shippedSourceStatus } from '../blocklists/subscriptions/source-status.js';
+import { createSubscriptionStore, type Subscription } from '../blocklists/subscriptions/subscription-store.js';
 import type { Config } from '../config.js';
 import { ROUTER_PROXY_ADVICE } from '../devices/router-proxy-detector.js';
 import { readRelayCheckStatus, relayProblems } from '../devices/relay-check-status.js';
@@ -28,6 +31,8 @@ export interface Finding {
 
 /** Subscriptions not refreshed for this long are stale. */
 const STALE_LIST_MS = 3 * 24 * 60 * 60_000;
+/** Shipped public lists (refreshed weekly) not refreshed for this long are stale: two missed weeks. */
+const STALE_SHIPPED_MS = 14 * 24 * 60 * 60_000;
 /** Below this many queries the verdict says nothing either way. */
 const MIN_PROXY_QUERIES = 500;
 /** A router-proxy verdict older than this is not reported. */
@@ -99,7 +104,9 @@ export function checkSettings(config: Config, now: number): Finding[] {
   }
   try {
     const findings: Finding[] = [];
-    for (const sub of createSubscriptionStore({ db }).list().filter((s) => s.enabled)) {
+    const subs = createSubscriptionStore({ db }).list();
+    findings.push(...checkShippedLists(config, subs, now));
+    for (const sub of subs.filter((s) => s.enabled && s.source === null)) {
       if (sub.lastSuccess === null || now - sub.lastSuccess > STALE_LIST_MS) {
         findings.push({ check: 'lists', status: 'warn', message: `list ${sub.url} not refreshed since ${sub.lastSuccess === null ? 'it was added' : new Date(sub.lastSuccess).toISOString()}${sub.lastError ? ` (${sub.lastError})` : ''}`, fix: 'run `vigie lists update`; if it keeps failing, remove the list or check its address' });
       }
@@ -111,7 +118,7 @@ export function checkSettings(config: Config, now: number): Finding[] {
       findings.push({ check: 'devices', status: 'ok', message: `queries come from ${proxy.clients} addresses: devices can be told apart` });
     }
     findings.push(...checkRelays(db));
-    if (findings.every((f) => f.check !== 'lists')) findings.push({ check: 'lists', status: 'ok', message: 'subscribed lists are fresh' });
+    if (findings.every((f) => f.check !== 'lists')) findings.push({ check: 'lists', status: 'ok', message: 'subscribed and shipped lists are fresh' });
     return findings;
   } finally {
     db.close();
@@ -128,6 +135,37 @@ export function checkRelays(db: Database.Database): Finding[] {
   const problems = relayProblems(status);
   if (problems.length === 0) return [{ check: 'relays', status: 'ok', message: `trusted relays ${status.relays.map((r) => r.relay).join(', ')} strip devices' own MAC and subnet options` }];
   return problems.map((p) => ({ check: 'relays', status: 'warn', message: p.message, fix: p.fix }));
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The shipped public lists: a failed last refresh, or none that worked for two weeks, is a
+ * warning naming the list, the copy still in use and what to do.
+ */
+export function checkShippedLists(config: Config, subs: readonly Subscription[], now: number): Finding[] {
+  const findings: Finding[] = [];
+  const off = config.listUpdates === 'off';
+  for (const s of shippedSourceStatus(readShippedSources(config.listsDir), subs, subscriptionListsDir(config.dataDir))) {
+    const sub = s.subscription;
+    if (sub === null || !sub.enabled) continue; // the parents stopped its updates: the snapshot is what they chose
+    const copy = s.inUse === 'kept-copy' ? `the copy of ${sub.lastSuccess === null ? 'an earlier day' : day(sub.lastSuccess)}` : `the shipped snapshot${s.shipped?.snapshotDate ? ` of ${s.shipped.snapshotDate}` : ''}`;
+    if (sub.lastError !== null) {
+      findings.push({
+        check: 'lists', status: 'warn', message: `shipped list ${s.id}: its last refresh failed (${sub.lastError}); ${copy} stays in use`,
+        fix: `check the internet connection, then run \`vigie lists update\`; if ${sub.url} keeps failing, \`vigie lists remove ${sub.id}\` stops trying (the shipped snapshot is used; a newer Vigie ships a newer one)`,
+      });
+      continue;
+    }
+    const since = sub.lastSuccess ?? sub.addedAt;
+    if (now - since > STALE_SHIPPED_MS) {
+      findings.push({
+        check: 'lists', status: 'warn', message: `shipped list ${s.id} ${sub.lastSuccess === null ? 'has never been refreshed' : `was last refreshed on ${day(sub.lastSuccess)}`}; ${copy} is in use`,
+        fix: off ? 'automatic list updates are off: set VIGIE_LIST_UPDATES=on, or run `vigie lists update` now and then' : 'is Vigie running and online? run `vigie lists update` and look at its error, if any',
+      });
+    }
+  }
+  return findings;
 }
 
 /** Is the clock plausible? (A Pi without a real-time clock starts in 1970 until NTP answers.) */

@@ -24,7 +24,7 @@ function run(command: 'passwd' | 'token', args: string[], input?: string) {
     ? [CLI, command, ...args]
     : ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(DIST, entry[0]!)).href)}); process.exitCode = await m.${entry[1]}(process.argv.slice(1));`, ...args];
   return spawnSync(process.execPath, argv, {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_LOG_LEVEL: 'silent' },
     encoding: 'utf8',
     timeout: 15_000,
     ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input }),

@@ -86,7 +86,7 @@ export function form(fields: Record<string, string>): { payload: string; headers
 /** Builds the app; `password: null` leaves setup to do. */
 export async function createAuthTestApp(opts: { password?: string | null; setupCode?: string | null } & Partial<Pick<AdminAppOptions, 'allowedHosts' | 'assets' | 'routes'>> = {}): Promise<AuthTestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-auth-'));
-  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent' } });
+  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent' } });
   const logged: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
   const db = openConfigDatabase({ file: join(dataDir, CONFIG_DB_FILE) });

@@ -45,7 +45,7 @@ export interface AdminHarness {
 /** Builds the harness with the given route plugins (each gets `{ ctx }`). */
 export async function createAdminHarness(routes: ReadonlyArray<FastifyPluginAsync<{ ctx: AdminContext }>>, env: Record<string, string> = {}): Promise<AdminHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-admin-'));
-  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', ...env } });
+  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', ...env } });
   const logger = pino({ level: 'silent' });
   const db = openConfigDatabase({ file: join(dataDir, CONFIG_DB_FILE) });
   const logsDb = openDatabase({ file: join(dataDir, 'logs.db') });

@@ -34,7 +34,7 @@ describe('lists: catalog and subscriptions', () => {
     await h.close();
   });
 
-  it('shows the catalog by category with entries, profiles and suggested subscriptions (en and fr)', async () => {
+  it('shows the catalog by category with entries, profiles and the shipped public lists (en and fr)', async () => {
     createProfileStore({ db: h.db, clock: () => h.now }).update('adult', { categories: { gaming: true } });
     await h.ctx.changed();
     const en = await h.inject({ method: 'GET', url: '/lists' });
@@ -52,22 +52,23 @@ describe('lists: catalog and subscriptions', () => {
     const gaming = /<article class="category panel" id="category-gaming">([\s\S]*?)<\/article>/.exec(en.body)![1]!;
     expect(gaming).toContain('<a href="/profiles/adult">Adult</a>');
     expect(gaming).not.toContain('/profiles/child');
-    // adult ships no file: a one-click subscription
-    expect(en.body).toContain('Suggested subscriptions');
-    expect(en.body).toContain('value="https://raw.githubusercontent.com/StevenBlack/hosts/master/alternates/porn-only/hosts"');
-    expect(en.body).toContain('<input type="hidden" name="category" value="adult">');
+    // Catalog v2 ships every list (no suggestion left); the public sources are shown with their licence.
+    expect(en.body).not.toContain('Suggested subscriptions');
+    expect(en.body).toContain('Public lists kept up to date');
+    expect(en.body).toMatch(/<li class="panel" id="shipped-sinfonietta-porn">[\s\S]*?Licence: MIT/);
     expect(en.body).toContain('No subscribed list yet.');
     const fr = await h.inject({ method: 'GET', url: '/lists', lang: 'fr' });
     expect(fr.body).toContain('<h1>Listes</h1>');
     expect(fr.body).toContain('Tchats anonymes');
-    expect(fr.body).toContain('Abonnements suggérés');
+    expect(fr.body).toContain('Listes publiques tenues à jour');
     expect(fr.body).toContain(`${anon.entries} noms`);
 
     const api = (await h.inject({ method: 'GET', url: '/api/lists' })).json();
     const cat = api.categories.find((c: { id: string }) => c.id === 'anonymous-chat');
     expect(cat.profiles.map((p: { id: string }) => p.id)).toEqual(['child', 'teen']);
     expect(cat.entries[0].loaded.entries).toBe(anon.entries);
-    expect(api.suggested).toEqual([expect.objectContaining({ id: 'adult', category: 'adult', subscribed: false })]);
+    expect(api.suggested).toEqual([]);
+    expect(api.shipped.find((l: { id: string }) => l.id === 'ut1-vpn')).toMatchObject({ category: 'bypass', licence: 'CC-BY-SA-4.0', inUse: 'snapshot', snapshotDate: '2026-08-17', subscriptionId: null });
     expect(api.loaded.find((l: { id: string }) => l.id === 'bypass-canaries').category).toBe('bypass');
     expect(api.subscriptions).toEqual([]);
   });

@@ -37,7 +37,7 @@ const lists = [
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigie-metrics-'));
-  const config = loadConfig({ env: { VIGIE_DATA_DIR: dir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent' } });
+  const config = loadConfig({ env: { VIGIE_DATA_DIR: dir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent' } });
   db = openConfigDatabase({ file: join(dir, CONFIG_DB_FILE) });
   logsDb = openDatabase({ file: join(dir, 'logs.db') });
   status = {

@@ -84,7 +84,7 @@ describe('plain HTTP → HTTPS location', () => {
 });
 
 describe('certificate files', () => {
-  const configFor = (dataDir: string, env: Record<string, string> = {}) => loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', ...env } });
+  const configFor = (dataDir: string, env: Record<string, string> = {}) => loadConfig({ env: { VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', ...env } });
 
   it('refuses a key that belongs to another certificate, and a file that is no certificate', async () => {
     const dir = tempDir();
@@ -141,7 +141,7 @@ describe('plain HTTP pages', () => {
 describe('HSTS', () => {
   it('is sent over HTTPS to a host name when asked, never to an IP address', async () => {
     const dataDir = tempDir();
-    const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9' } });
+    const config = loadConfig({ env: { VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9' } });
     const cert = await loadAdminCertificate(config, Date.now());
     const db = openConfigDatabase({ file: join(dataDir, CONFIG_DB_FILE) });
     const ctx = { config, db, clock: Date.now, logger: pino({ level: 'silent' }) } as unknown as AdminContext; // /healthz reads nothing else

@@ -21,7 +21,7 @@ let work: string;
 let sourceDir: string;
 let targetDir: string;
 
-const envFor = (dataDir: string) => ({ VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'UTC', VIGIE_LOG_LEVEL: 'silent' });
+const envFor = (dataDir: string) => ({ VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'UTC', VIGIE_LOG_LEVEL: 'silent' });
 const withDb = <T>(dataDir: string, fn: (db: ReturnType<typeof openConfigDatabase>) => T): T => {
   const db = openConfigDatabase({ file: join(dataDir, CONFIG_DB_FILE) });
   try {

@@ -35,7 +35,7 @@ export interface Instance {
 /** Starts one instance; `prepare` may fill its config.db before the policy is built. */
 export async function startInstance(routes: ReadonlyArray<FastifyPluginAsync<{ ctx: AdminContext }>>, prepare?: (db: Database.Database) => void, opts: { https?: boolean } = {}): Promise<Instance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-instance-'));
-  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', VIGIE_ADMIN_HOST: '127.0.0.1' } });
+  const config = loadConfig({ env: { VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_TZ: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', VIGIE_ADMIN_HOST: '127.0.0.1' } });
   const logger = pino({ level: 'silent' });
   const db = openConfigDatabase({ file: join(dataDir, CONFIG_DB_FILE) });
   prepare?.(db);

@@ -104,7 +104,7 @@ describe('plain http:// to another machine', () => {
     const token2 = createAdminStore({ db: plain.db, clock: Date.now }).tokens.create('secondary').secret;
     // The IPv4-mapped form reaches 127.0.0.1 on this machine but is not taken for loopback.
     const mapped = plain.url.replace('127.0.0.1', '[::ffff:127.0.0.1]');
-    const env = { VIGIE_DATA_DIR: secondary.dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent', VIGIE_SYNC_TOKEN: token2 };
+    const env = { VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: secondary.dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent', VIGIE_SYNC_TOKEN: token2 };
     try {
       const err: string[] = [];
       expect(await runSync(['--from', mapped], { env, out: () => {}, err: (t) => err.push(t) })).toBe(1);
@@ -118,7 +118,7 @@ describe('plain http:// to another machine', () => {
   });
 
   it('vigie sync takes --fingerprint (or VIGIE_SYNC_FINGERPRINT) and explains a missing value', async () => {
-    const env = { VIGIE_DATA_DIR: secondary.dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent', VIGIE_SYNC_TOKEN: token };
+    const env = { VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: secondary.dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent', VIGIE_SYNC_TOKEN: token };
     const out: string[] = [];
     const err: string[] = [];
     expect(await runSync(['--from', primary.url, '--fingerprint', pinned()], { env, out: (t) => out.push(t), err: (t) => err.push(t) })).toBe(0);

@@ -83,7 +83,7 @@ describe('sync between two local instances', () => {
   it('vigie sync once prints the result; --every repeats until stopped', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const env = { VIGIE_DATA_DIR: secondary.dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent', VIGIE_SYNC_TOKEN: token };
+    const env = { VIGIE_DATA_DIR: secondary.dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent', VIGIE_SYNC_TOKEN: token };
     expect(await runSync(['--from', primary.url], { env, out: (t) => out.push(t), err: (t) => err.push(t) })).toBe(0);
     expect(out.join('')).toMatch(/up to date with the primary\n$/);
     createCustomRulesStore({ db: primary.db }).remove('omegle.example');
@@ -142,7 +142,7 @@ describe('sync failures', () => {
 
   it('vigie sync exits 1 and prints the reason', async () => {
     const err: string[] = [];
-    const env = { VIGIE_DATA_DIR: secondary.dataDir, VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent' };
+    const env = { VIGIE_DATA_DIR: secondary.dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_LOG_LEVEL: 'silent' };
     expect(await runSync(['--from', primary.url, '--token', 'vigie_revoked'], { env, out: () => {}, err: (t) => err.push(t) })).toBe(1);
     expect(err.join('')).toMatch(/^vigie sync: http:\/\/127\.0\.0\.1:\d+ refused the token/);
   });

@@ -39,7 +39,7 @@ describe('custom rules store', () => {
 describe('vigie rules', () => {
   const cli = (args: string[]) =>
     spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), 'rules', ...args], {
-      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_UPSTREAMS: '127.0.0.1:9' },
+      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: '127.0.0.1:9' },
       encoding: 'utf8',
       timeout: 15_000,
     });
@@ -61,7 +61,7 @@ describe('vigie rules', () => {
 describe('vigie check with custom rules', () => {
   const run = (args: string[]) =>
     spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_UPSTREAMS: '127.0.0.1:9' },
+      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: '127.0.0.1:9' },
       encoding: 'utf8',
       timeout: 15_000,
     });

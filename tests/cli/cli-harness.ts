@@ -39,7 +39,7 @@ export async function createCliHarness(): Promise<CliHarness> {
     dataDir,
     run: (args, env = {}) =>
       spawnSync(process.execPath, [CLI, ...args], {
-        env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: upstream.url, VIGIE_TZ: 'UTC', ...env },
+        env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: upstream.url, VIGIE_TZ: 'UTC', ...env },
         encoding: 'utf8',
         timeout: 15_000,
       }),

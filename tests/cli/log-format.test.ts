@@ -60,7 +60,7 @@ describe('chooseLogFormat and createLogger', () => {
 async function firstLines(argv: string[], env: Record<string, string>): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-log-format-'));
   const child = spawn(argv[0]!, argv.slice(1), {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', ...env },
+    env: { PATH: process.env.PATH ?? '', VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

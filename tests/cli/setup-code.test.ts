@@ -18,7 +18,7 @@ const dirs: string[] = [];
 
 function run(args: string[], dataDir: string, input?: string) {
   return spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH ?? '', VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
     encoding: 'utf8',
     timeout: 15_000,
     ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input }),

@@ -13,7 +13,7 @@ describe('configuration docs', () => {
 
   it('describes every field with an env variable, a default and a description', () => {
     const rows = describeConfig();
-    expect(rows.length).toBe(36);
+    expect(rows.length).toBe(37);
     for (const r of rows) {
       expect(r.env, r.key).toMatch(/^VIGIE_[A-Z0-9_]+$/);
       expect(r.description.length, r.key).toBeGreaterThan(10);

@@ -65,7 +65,7 @@ describe("Vigie's own certificate", () => {
     createAdminStore({ db, clock: Date.now, scrypt: FAST_SCRYPT }).setPasswordHash(await hashPassword(PASSWORD, FAST_SCRYPT));
     db.close();
     log = captureLog();
-    vigie = await start({ VIGIE_DATA_DIR: dataDir }, log);
+    vigie = await start({ VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir }, log);
     certPem = readFileSync(selfSignedFiles(dataDir).certFile, 'utf8');
   });
   afterAll(async () => vigie?.close());
@@ -110,7 +110,7 @@ describe("Vigie's own certificate", () => {
   });
 
   it('explains the browser warning on the setup page, in English and French', async () => {
-    const fresh = await start({ VIGIE_DATA_DIR: tempDir('vigie-https-setup-') });
+    const fresh = await start({ VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: tempDir('vigie-https-setup-') });
     try {
       const url = `https://127.0.0.1:${fresh.admin!.address().port}/setup`;
       const ca = fresh.admin!.certificate!.certPem;
@@ -129,7 +129,7 @@ describe("Vigie's own certificate", () => {
     const before = vigie.admin!.certificate!.fingerprint;
     await vigie.close();
     const again = captureLog();
-    vigie = await start({ VIGIE_DATA_DIR: dataDir }, again);
+    vigie = await start({ VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir }, again);
     expect(vigie.admin!.certificate).toMatchObject({ fingerprint: before, madeBecause: null });
     expect(await servedFingerprint(vigie.admin!.address().port)).toBe(before);
     expect(messages(again).some((m) => m.includes(`SHA-256 fingerprint ${before}`))).toBe(true);
@@ -143,7 +143,7 @@ describe('a certificate of the parents', () => {
     writeFileAtomically(join(dir, 'cert.pem'), made.certPem);
     writeFileAtomically(join(dir, 'key.pem'), made.keyPem);
     const dataDir = tempDir('vigie-https-data-');
-    const vigie = await start({ VIGIE_DATA_DIR: dataDir, VIGIE_ADMIN_TLS_CERT: join(dir, 'cert.pem'), VIGIE_ADMIN_TLS_KEY: join(dir, 'key.pem') });
+    const vigie = await start({ VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: dataDir, VIGIE_ADMIN_TLS_CERT: join(dir, 'cert.pem'), VIGIE_ADMIN_TLS_KEY: join(dir, 'key.pem') });
     try {
       expect(vigie.admin!.certificate).toMatchObject({ source: 'provided', certFile: join(dir, 'cert.pem') });
       const page = await httpsRequest(`https://127.0.0.1:${vigie.admin!.address().port}/healthz`, { ca: made.certPem, servername: 'vigie.home.arpa', headers: { host: 'vigie.home.arpa' } });

@@ -26,7 +26,7 @@ let vigie: ServeProcess;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'vigie-catalog-'));
   upstream = await startFakeUpstream({});
-  vigie = await startServe({ VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: upstream.url, VIGIE_RATE_LIMIT: '1000000' });
+  vigie = await startServe({ VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: upstream.url, VIGIE_RATE_LIMIT: '1000000' });
 }, 60_000);
 afterAll(async () => {
   await vigie?.stop();

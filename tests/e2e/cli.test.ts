@@ -17,7 +17,7 @@ let dataDir: string;
 let upstream: FakeUpstream;
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: upstream.url, ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: upstream.url, ...env }, encoding: 'utf8', timeout: 15_000 });
 }
 
 async function freePort(): Promise<number> {
@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 /** Starts `vigie serve` and resolves once it logged that it answers DNS. */
 async function serve(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_UPSTREAMS: upstream.url, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: upstream.url, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -105,7 +105,7 @@ describe('configuration errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-nobody-'));
     chmodSync(dir, 0o777);
     const r = spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'serve'], {
-      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '53', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: upstream.url, VIGIE_LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dir, VIGIE_LIST_UPDATES: 'off', VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '53', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_UPSTREAMS: upstream.url, VIGIE_LOG_LEVEL: 'warn' },
       encoding: 'utf8',
       timeout: 15_000,
     });

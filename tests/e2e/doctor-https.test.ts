@@ -28,7 +28,7 @@ beforeAll(async () => {
   vigie = await startTestVigie({ VIGIE_UPSTREAMS: upstream.url, VIGIE_ADMIN_HTTPS: 'on' });
   env = {
     VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_HTTPS_PORT: String(vigie.admin!.address().port),
-    VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url,
+    VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url,
   };
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -61,12 +61,12 @@ it('says when the running page serves another certificate than the one on file',
 
 it.each([
   ['HTTPS turned off', { VIGIE_ADMIN_HTTPS: 'off' }, 'warn', /plain HTTP \(VIGIE_ADMIN_HTTPS=off\)/, /remove VIGIE_ADMIN_HTTPS=off/],
-  ['no certificate made yet', { VIGIE_DATA_DIR: 'FRESH' }, 'warn', /has not made its admin page certificate yet/, /start Vigie/],
+  ['no certificate made yet', { VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: 'FRESH' }, 'warn', /has not made its admin page certificate yet/, /start Vigie/],
   ["a parent's certificate that is missing", { VIGIE_ADMIN_TLS_CERT: '/nonexistent/cert.pem', VIGIE_ADMIN_TLS_KEY: '/nonexistent/key.pem' }, 'fail', /cannot read the certificate \(VIGIE_ADMIN_TLS_CERT\) \/nonexistent\/cert\.pem: no such file/, /until then the admin page is off \(DNS keeps filtering\)/],
 ])('reports %s', async (_what, more: Record<string, string>, status, message, fix) => {
   const fresh = mkdtempSync(join(tmpdir(), 'vigie-doctor-https-'));
   try {
-    const env2 = { ...more, VIGIE_ADMIN_HTTPS_PORT: String(closedPort), ...(more.VIGIE_DATA_DIR ? { VIGIE_DATA_DIR: fresh } : {}) };
+    const env2 = { ...more, VIGIE_ADMIN_HTTPS_PORT: String(closedPort), ...(more.VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR ? { VIGIE_DATA_DIR: fresh } : {}) };
     const findings = await checkAdminHttps(config(env2), Date.now());
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ check: 'https', status, message: expect.stringMatching(message), fix: expect.stringMatching(fix) });

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const configFor = (env: Record<string, string>) =>
-  loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_HTTPS_PORT: String(vigie.admin!.address().port), VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url, ...env } });
+  loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_HTTPS_PORT: String(vigie.admin!.address().port), VIGIE_DATA_DIR: vigie.dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: upstream.url, ...env } });
 
 it('finds nothing wrong on a healthy install', async () => {
   const findings = await runChecks(configFor({}), Date.now());
@@ -59,7 +59,7 @@ it('reports a damaged settings database as a failure with the restore advice', a
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-doctor-'));
   try {
     writeFileSync(join(dataDir, 'config.db'), 'this is not a database, just text '.repeat(200));
-    const findings = await runChecks(configFor({ VIGIE_DATA_DIR: dataDir }), Date.now());
+    const findings = await runChecks(configFor({ VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off' }), Date.now());
     expect(findings.find((f) => f.check === 'database' && f.status === 'fail')?.fix).toContain('restore');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ interface Run { status: number | null; stdout: string; stderr: string; ms: numbe
 function healthcheck(env: Record<string, string>, args: string[] = []): Promise<Run> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, 'healthcheck', ...args], {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url, VIGIE_DNS_HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: vigie.dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_UPSTREAMS: upstream.url, VIGIE_DNS_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -40,7 +40,7 @@ const relayWarnings = (): string[] => logLines.filter((l) => l.includes(`relay $
 
 /** `vigie doctor`'s finding about relays, on this Vigie's data. */
 async function doctorRelays() {
-  const config = loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url } });
+  const config = loadConfig({ env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: String(vigie.port), VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: vigie.dataDir, VIGIE_UPSTREAMS: upstream.url } });
   return (await runChecks(config, Date.now())).filter((f) => f.check === 'relays');
 }
 

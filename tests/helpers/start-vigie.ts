@@ -19,7 +19,7 @@ export async function startTestVigie(env: Record<string, string>, opts: { clock?
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-e2e-'));
   if (!env.VIGIE_UPSTREAMS || !/127\.0\.0\.\d+|\[::1\]/.test(env.VIGIE_UPSTREAMS)) throw new Error('tests must use a loopback upstream');
   const config = loadConfig({
-    env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS: 'off', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent', VIGIE_TZ: 'Europe/Paris', ...env },
+    env: { VIGIE_DNS_HOST: '127.0.0.1', VIGIE_DNS_PORT: '0', VIGIE_ADMIN_HOST: '127.0.0.1', VIGIE_ADMIN_PORT: '0', VIGIE_ADMIN_HTTPS: 'off', VIGIE_ADMIN_HTTPS_PORT: '0', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_LOG_LEVEL: 'silent', VIGIE_TZ: 'Europe/Paris', ...env },
   });
   const vigie = await startVigie(config, { logger: opts.logger ?? pino({ level: 'silent' }), ...(opts.clock ? { clock: opts.clock } : {}) });
   const port = vigie.dns.addresses()[0]!.port;

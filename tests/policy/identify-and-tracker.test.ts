@@ -393,7 +393,7 @@ describe('device identification', () => {
 
   function make(database: Database.Database | null = db): DeviceIdentification {
     const config = loadConfig({
-      env: { VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_DATA_DIR: dir(), VIGIE_TRUSTED_FORWARDERS: '127.0.0.5/32' },
+      env: { VIGIE_UPSTREAMS: 'udp://127.0.0.1:9', VIGIE_DATA_DIR: dir(), VIGIE_LIST_UPDATES: 'off', VIGIE_TRUSTED_FORWARDERS: '127.0.0.5/32' },
       cwd: dir(),
     });
     ident = createDeviceIdentification({ config, db: database, clock: () => now, logger: createLogger('silent'), onNewDevices });

@@ -15,7 +15,7 @@ const at = (day: number, hour: number) => Date.UTC(2026, 10, 22 + day, hour - 1)
 
 function run(dataDir: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [CLI, 'report', ...args], {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_TZ: 'Europe/Paris', ...env },
+    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_TZ: 'Europe/Paris', ...env },
     encoding: 'utf8',
     timeout: 15_000,
   });

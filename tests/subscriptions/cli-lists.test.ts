@@ -5,32 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeForTerminal } from '../../src/cli/lists.js';
-import { sendList, startListServer, type ListServer } from './list-server.js';
+import { runListsCli, sendList, startListServer, type ListServer } from './list-server.js';
+import { writeSourceCatalog } from './source-fixtures.js';
 
 const CLI = join(process.cwd(), 'dist/cli.js');
 let dataDir: string;
+/** The repository's catalog without shipped sources: these tests see only their own subscriptions. */
+let listsDir: string;
 let server: ListServer;
 let broken = false;
 
-/** Runs the CLI asynchronously (spawnSync would block the in-process HTTP server). */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'lists', ...args], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_TZ: 'UTC' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runListsCli(args, { dataDir, listsDir });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'vigie-cli-lists-'));
+  listsDir = writeSourceCatalog(mkdtempSync(join(tmpdir(), 'vigie-cli-lists-catalog-')), []);
   server = await startListServer((req, res) => {
     if (broken) return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>down</title>');
     if (req.headers['if-none-match'] === `"${req.url}"`) return void res.writeHead(304).end();
@@ -40,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(listsDir, { recursive: true, force: true });
 });
 
 describe('vigie lists', () => {
@@ -125,7 +115,7 @@ describe('vigie lists', () => {
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
   it.skipIf(!hasScript)('update on a terminal draws a progress bar', async () => {
     const r = await new Promise<string>((resolve) => {
-      const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" lists update`, '/dev/null'], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_TZ: 'UTC' } });
+      const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" lists update`, '/dev/null'], { env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: dataDir, VIGIE_LIST_UPDATES: 'off', VIGIE_LISTS_DIR: listsDir, VIGIE_TZ: 'UTC' } });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.on('close', () => resolve(out));

@@ -218,3 +218,17 @@ describe('countListLines', () => {
     ['a.example\r\n\r\nb.example', 2],
   ])('%j → %i', (text, n) => expect(countListLines(Buffer.from(text))).toBe(n));
 });
+
+describe('a shipped source refreshed from a real HTTP server', () => {
+  it('goes through its reviewed exclusions: Teams and Skype from a new UT1 chat copy never reach the kept copy', async () => {
+    const body = '# ut1 chat\ncoco.gg\nteams.microsoft.us\nskype.net\nchat-avenue.example\n';
+    server.handle((_req, res) => sendList(res, body));
+    const sub = store.add({ url: server.url('/chat/domains'), category: 'anonymous-chat', source: 'ut1-chat' });
+    const refresher = createRefresher({
+      store, listsDir: listsDir(), clock, download: { timeoutMs: 2000 },
+      exclusionsOf: (source) => new Set(source === 'ut1-chat' ? ['teams.microsoft.us', 'skype.net'] : []),
+    });
+    expect(await refresher.refreshOne(sub.id)).toMatchObject({ outcome: 'updated', entries: 2 });
+    expect(readFileSync(refresher.lastGoodPath(sub.id), 'utf8')).toBe('# ut1 chat\ncoco.gg\nchat-avenue.example\n');
+  });
+});

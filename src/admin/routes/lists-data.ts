@@ -9,6 +9,9 @@ import { subscriptionListId } from '../../blocklists/load-blocklist.js';
 import type { CatalogEntry } from '../../blocklists/load-catalog.js';
 import { removeListFiles, subscriptionListsDir } from '../../blocklists/subscriptions/list-files.js';
 import { createRefresher, type RefreshOutcome } from '../../blocklists/subscriptions/refresher.js';
+import { noteSourceSubscribed, noteSubscriptionRemoved } from '../../blocklists/subscriptions/seed-sources.js';
+import { readShippedSources, shippedSourceForUrl, sourceRefresherOptions } from '../../blocklists/subscriptions/shipped-sources.js';
+import { shippedSourceStatus, type SourceStatus } from '../../blocklists/subscriptions/source-status.js';
 import { createSubscriptionStore, DEFAULT_SUBSCRIPTION_CATEGORIES, type Subscription } from '../../blocklists/subscriptions/subscription-store.js';
 import { AppError } from '../../errors.js';
 import { categoriesOn } from '../../policy/profile-matchers.js';
@@ -41,8 +44,32 @@ export interface CategoryItem {
 /** A subscription with the entries of its loaded copy. */
 export type SubscriptionItem = Subscription & { readonly loadedEntries: number | null };
 
+/** A shipped public list (catalog kind "source") and its state, for the page and GET /api/lists. */
+export interface ShippedItem {
+  readonly id: string;
+  readonly title: { readonly en: string; readonly fr: string } | null;
+  readonly category: string;
+  readonly url: string;
+  /** SPDX id of the upstream's licence, and where the entries come from (attribution). */
+  readonly licence: string | null;
+  readonly sources: readonly string[];
+  readonly snapshotDate: string | null;
+  /** `kept-copy` (refreshed) or `snapshot` (the file shipped with Vigie). */
+  readonly inUse: SourceStatus['inUse'];
+  readonly entries: number | null;
+  /** Its subscription row id; null when the parents removed it (not refreshed). */
+  readonly subscriptionId: string | null;
+  readonly lastRefresh: number | null;
+  readonly lastSuccess: number | null;
+  readonly lastError: string | null;
+  readonly keepingPrevious: boolean;
+}
+
 /** Everything GET /lists and GET /api/lists show. */
 export interface ListsData {
+  /** The shipped public lists Vigie keeps fresh, and whether automatic updates are on. */
+  readonly shipped: readonly ShippedItem[];
+  readonly listUpdates: 'on' | 'off';
   readonly categories: readonly CategoryItem[];
   readonly loaded: ReadonlyArray<{ readonly id: string; readonly category: string; readonly entries: number; readonly issues: number }>;
   readonly suggested: ReadonlyArray<{ readonly id: string; readonly category: string; readonly title: CatalogEntry['title']; readonly description: CatalogEntry['description']; readonly url: string; readonly subscribed: boolean }>;
@@ -72,7 +99,8 @@ export function createListsService(ctx: AdminContext): ListsService {
   const store = createSubscriptionStore({ db: ctx.db, clock: ctx.clock });
   const rulesStore = createCustomRulesStore({ db: ctx.db, clock: ctx.clock });
   const listsDir = subscriptionListsDir(ctx.config.dataDir);
-  const refresher = createRefresher({ store, listsDir, clock: ctx.clock, logger: ctx.logger });
+  const sources = () => readShippedSources(ctx.config.listsDir);
+  const refresher = createRefresher({ store, listsDir, clock: ctx.clock, logger: ctx.logger, ...sourceRefresherOptions(sources()) });
   const mustGet = (id: string): Subscription => {
     const found = SUBSCRIPTION_ID.test(id) ? store.get(id) : undefined;
     if (found === undefined) throw new AppError('NOT_FOUND', `no subscription '${id}'`);
@@ -85,18 +113,22 @@ export function createListsService(ctx: AdminContext): ListsService {
   };
 
   return {
-    read: () => readLists(ctx, store.list()),
+    read: () => readLists(ctx, store.list(), shippedSourceStatus(sources(), store.list(), listsDir)),
     rules: () => rulesStore.list(),
     async addSubscription(body) {
       const categories = subscriptionCategories(ctx.policy.catalog.catalog);
       const input = subscriptionAddSchemaFor(categories).parse(body);
       if (store.get(input.url) !== undefined) throw new AppError('CONFLICT', `already subscribed to ${input.url}`);
-      const added = createSubscriptionStore({ db: ctx.db, clock: ctx.clock, categories }).add(input);
+      // A shipped list's URL: refreshed again (its removal forgotten), in its own category.
+      const source = noteSourceSubscribed(ctx.db, shippedSourceForUrl(sources() ?? [], input.url));
+      const row = source === undefined ? input : { url: input.url, category: source.category, source: source.id };
+      const added = createSubscriptionStore({ db: ctx.db, clock: ctx.clock, categories: [...categories, ...(source ? [source.category] : [])] }).add(row);
       return refresh(added.id);
     },
     async removeSubscription(id) {
       const sub = mustGet(id);
       store.remove(sub.id);
+      noteSubscriptionRemoved(ctx.db, sub);
       removeListFiles(listsDir, sub.id);
       await ctx.changed();
       return sub;
@@ -116,7 +148,17 @@ export function createListsService(ctx: AdminContext): ListsService {
   };
 }
 
-function readLists(ctx: AdminContext, subs: readonly Subscription[]): ListsData {
+function shippedItem(s: SourceStatus): ShippedItem {
+  const sub = s.subscription;
+  return {
+    id: s.id, title: s.shipped?.title ?? null, category: s.category, url: s.url, licence: s.shipped?.licence ?? null,
+    sources: s.shipped?.sources ?? [], snapshotDate: s.shipped?.snapshotDate ?? null, inUse: s.inUse, entries: s.entries,
+    subscriptionId: sub?.id ?? null, lastRefresh: sub?.lastRefresh ?? null, lastSuccess: sub?.lastSuccess ?? null,
+    lastError: sub?.lastError ?? null, keepingPrevious: s.keepingPrevious,
+  };
+}
+
+function readLists(ctx: AdminContext, subs: readonly Subscription[], shipped: readonly SourceStatus[]): ListsData {
   const loaded = ctx.policy.catalog;
   const catalog = loaded.catalog;
   const byList = new Map(loaded.lists.map((l) => [l.id, l]));
@@ -140,6 +182,8 @@ function readLists(ctx: AdminContext, subs: readonly Subscription[]): ListsData 
   }
   const subscribedUrls = new Set(subs.map((s) => s.url));
   return {
+    shipped: shipped.map(shippedItem),
+    listUpdates: ctx.config.listUpdates,
     categories,
     loaded: loaded.lists.map((l) => ({ id: l.id, category: l.category, entries: l.entries, issues: l.issues.length })),
     suggested: catalog

@@ -102,7 +102,7 @@ export const listsRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (app
   });
 
   app.get('/api/lists', {
-    config: { doc: { summary: 'The catalog by category (with the profiles blocking each), the loaded lists, suggested subscriptions and subscriptions with their status', returns: '{ categories: [{ id, title, entries: [{ id, title, description, subscription, shipped, loaded: { entries, issues } | null }], profiles: [{ id, name }] }], loaded: [{ id, category, entries, issues }], suggested: [{ id, category, title, description, url, subscribed }], subscriptions: [{ id, url, category, enabled, addedAt, etag, lastModified, lastRefresh, lastSuccess, lastError, entries, loadedEntries }], categoryChoices }' } },
+    config: { doc: { summary: 'The shipped public lists kept up to date (licence, attribution, copy in use, last error), the catalog by category (with the profiles blocking each), the loaded lists, suggested subscriptions and subscriptions with their status (`source` set on a shipped list’s row)', returns: '{ shipped: [{ id, title, category, url, licence, sources, snapshotDate, inUse: kept-copy|snapshot, entries, subscriptionId (null: updates stopped by the parents), lastRefresh, lastSuccess, lastError, keepingPrevious }], listUpdates: on|off, categories: [{ id, title, entries: [{ id, title, description, subscription, shipped, loaded: { entries, issues } | null }], profiles: [{ id, name }] }], loaded: [{ id, category, entries, issues }], suggested: [{ id, category, title, description, url, subscribed }], subscriptions: [{ id, url, category, enabled, addedAt, etag, lastModified, lastRefresh, lastSuccess, lastError, entries, loadedEntries }], categoryChoices }' } },
   }, async () => service.read());
 
   app.post('/api/subscriptions', {
@@ -110,7 +110,7 @@ export const listsRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (app
   }, async (request, reply) => reply.code(201).send(await service.addSubscription(request.body)));
 
   app.delete('/api/subscriptions/:id', {
-    config: { doc: { summary: 'Unsubscribes and deletes the kept copy', returns: '{ removed: subscription }; 404 for an unknown id' } },
+    config: { doc: { summary: 'Unsubscribes and deletes the kept copy (a shipped list: stops updating it, remembered; its shipped copy is used)', returns: '{ removed: subscription }; 404 for an unknown id' } },
   }, async (request) => ({ removed: await service.removeSubscription(idParams.parse(request.params).id) }));
 
   app.post('/api/subscriptions/:id/refresh', {

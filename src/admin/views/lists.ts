@@ -8,7 +8,7 @@ import { listsMessages } from '../messages/lists.js';
 import { profileDisplayName } from './profile-names.js';
 import { html, type SafeHtml } from '../page/html.js';
 import { formatDateTime, translator, type Lang, type Translate } from '../page/i18n.js';
-import type { CategoryItem, ListsData, SubscriptionItem } from '../routes/lists-data.js';
+import type { CategoryItem, ListsData, ShippedItem, SubscriptionItem } from '../routes/lists-data.js';
 
 type T = Translate<keyof (typeof listsMessages)['en']>;
 
@@ -67,8 +67,50 @@ function subscriptionRow(s: SubscriptionItem, v: ListsView, t: T): SafeHtml {
     </tr>`;
 }
 
+/** Which copy blocks now: the one shipped with Vigie (dated) or the last refreshed one. */
+function inUse(s: ShippedItem, v: ListsView, t: T): string {
+  const count = s.entries ?? '—';
+  if (s.inUse === 'kept-copy' && s.lastSuccess !== null) return t('shipped.inUse.kept', { date: when(s.lastSuccess, v.lang, v.timeZone), count });
+  return t('shipped.inUse.snapshot', { date: s.snapshotDate ?? '—', count });
+}
+
+function shippedState(s: ShippedItem, t: T): SafeHtml {
+  if (s.subscriptionId === null) return html`<span class="badge warn">${t('shipped.removed')}</span>`;
+  if (s.lastError !== null) return html`<span class="badge danger">${t('shipped.failed')}</span>`;
+  if (s.lastRefresh === null) return html`<span class="badge warn">${t('shipped.notYet')}</span>`;
+  return html`<span class="badge ok">${t('shipped.fresh')}</span>`;
+}
+
+function shippedEntry(s: ShippedItem, v: ListsView, t: T): SafeHtml {
+  return html`
+        <li class="panel" id="shipped-${s.id}"><strong>${s.title?.[v.lang] ?? s.id}</strong> <span class="muted">(${s.category})</span> ${shippedState(s, t)}
+          <br>${inUse(s, v, t)}
+          <br><span class="muted">${t('shipped.lastTry', { date: when(s.lastRefresh, v.lang, v.timeZone) })}</span>
+          ${s.lastError !== null ? html`<p class="field-error">${t('shipped.error', { error: s.lastError })}</p>` : ''}
+          <br><span class="muted">${t('shipped.licence', { licence: s.licence ?? '—' })} · ${t('shipped.sources')} ${s.sources.length === 0 ? '—' : s.sources.join(', ')}</span>
+          <br><span class="name muted">${s.url}</span>
+          <div class="row">${s.subscriptionId !== null ? html`
+            <form method="post" action="/lists/subscriptions/${s.subscriptionId}/refresh" class="row">${v.csrf}<button type="submit" class="btn">${t('subs.refresh')}</button></form>
+            <form method="post" action="/lists/subscriptions/${s.subscriptionId}/remove" class="row" data-confirm="${t('shipped.stop.confirm')}">${v.csrf}<button type="submit" class="btn danger">${t('shipped.stop')}</button></form>` : html`
+            <form method="post" action="/lists/subscriptions" class="row">${v.csrf}<input type="hidden" name="url" value="${s.url}"><input type="hidden" name="category" value="${s.category}"><button type="submit" class="btn primary">${t('shipped.resume')}</button></form>`}
+          </div></li>`;
+}
+
+function shipped(v: ListsView, t: T): SafeHtml {
+  if (v.data.shipped.length === 0) return html``;
+  return html`
+    <section aria-labelledby="shipped-title">
+      <h2 id="shipped-title">${t('shipped.title')}</h2>
+      <p class="muted">${t('shipped.intro')}</p>
+      ${v.data.listUpdates === 'off' ? html`<p><span class="badge warn">${t('shipped.updatesOff')}</span></p>` : ''}
+      <ul>${v.data.shipped.map((s) => shippedEntry(s, v, t))}
+      </ul>
+    </section>`;
+}
+
 function subscriptions(v: ListsView, t: T): SafeHtml {
-  const subs = v.data.subscriptions;
+  // The shipped lists' rows are shown above, with their licence and snapshot.
+  const subs = v.data.subscriptions.filter((s) => s.source === null);
   const err = v.error?.form === 'subscription' ? v.error.message : null;
   return html`
     <section aria-labelledby="subs-title">
@@ -168,6 +210,7 @@ export function renderLists(v: ListsView): SafeHtml {
       <p class="muted">${t('catalog.intro')}</p>
       ${v.data.categories.map((c) => category(c, v.lang, t))}
     </section>
+    ${shipped(v, t)}
     ${suggested(v, t)}
     ${subscriptions(v, t)}
     ${extraLists(v, t)}

@@ -2,12 +2,14 @@
  * Keeps the subscribed lists fresh: one download at a time, build-then-swap on disk, and never
  * fail open (F4): whatever goes wrong, the last good copy stays where the server loads it from.
  */
+import { applyExclusions } from './source-filter.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { AppError } from '../../errors.js';
 import type { Clock } from '../../resolver/types.js';
 import { downloadList, type DownloadRequest, type DownloadResult } from './downloader.js';
 import { lastGoodListPath, listMetaPath, writeFileAtomically } from './list-files.js';
+import { planRefreshes, SOURCE_REFRESH_INTERVAL_MS, type PlannedRefresh } from './refresh-schedule.js';
 import type { Subscription, SubscriptionStore } from './subscription-store.js';
 
 /** Default refresh period: once a day. */
@@ -37,9 +39,18 @@ export interface RefresherDeps {
   readonly clock?: Clock;
   readonly setTimer?: (fn: () => void, ms: number) => unknown;
   readonly clearTimer?: (handle: unknown) => void;
-  /** Period between scheduled refreshes. Default 24 h. */
+  /** Period between scheduled refreshes of the parents' own subscriptions. Default 24 h. */
   readonly intervalMs?: number;
-  /** Random number in [0, 1) for the schedule jitter (up to +10 % of the period). Default Math.random. */
+  /** Period of the shipped sources (rows with `source` set). Default a week. */
+  readonly sourceIntervalMs?: number;
+  /**
+   * Entries of the shipped snapshot of catalog list `source` (manifest `entries`, or the snapshot
+   * file's lines): what a first download of that source must not shrink below half of.
+   */
+  readonly snapshotEntries?: (source: string) => number | null;
+  /** A shipped source's reviewed exclusions (exact names), dropped from each copy before it is kept. */
+  readonly exclusionsOf?: (source: string) => ReadonlySet<string>;
+  /** Random number in [0, 1) for the schedule jitter (see refresh-schedule.ts). Default Math.random. */
   readonly random?: () => number;
   /**
    * Entries of a body, stored as the subscription's status right after a download. Default
@@ -57,7 +68,7 @@ export interface RefresherDeps {
 
 /** A Service (start/stop) that also refreshes on demand. */
 export interface Refresher {
-  /** Schedules the periodic refresh (the first one when the stalest list is due, jittered). */
+  /** Schedules the periodic refresh (each list when it is due, jittered: see refresh-schedule.ts). */
   start(): void;
   /** Cancels the timer. A refresh in progress finishes. */
   stop(): Promise<void>;
@@ -69,11 +80,19 @@ export interface Refresher {
   lastGoodPath(id: string): string;
   /**
    * Downloads now the enabled subscriptions that have no kept copy yet (added by a restore or a
-   * sync rather than `vigie lists add`), each at most once per {@link MISSING_RETRY_MS}.
+   * sync rather than `vigie lists add`), each at most once per {@link MISSING_RETRY_MS}. Shipped
+   * sources are left to their schedule: their snapshot is a good copy meanwhile.
    * Resolves with their outcomes; never rejects.
    */
   refreshMissing(): Promise<RefreshOutcome[]>;
 }
+
+/**
+ * A next run further away than this (longer than any period + jitter) means the clock went back;
+ * Node fires timers over 2^31 ms (24.8 days) at once, so the schedule looks again after a day.
+ */
+const MAX_TIMER_MS = 20 * 24 * 60 * 60_000;
+const RECHECK_MS = 24 * 60 * 60_000;
 
 /** A subscription without a kept copy is tried again after this long. */
 export const MISSING_RETRY_MS = 10 * 60_000;
@@ -95,9 +114,12 @@ export function countListLines(body: Uint8Array): number {
   return n;
 }
 
+/** 18204 → "18,204": counts in messages the parents read. */
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+
 /** Creates the refresher. Nothing runs until start(), refreshAll() or refreshOne(). */
 export function createRefresher(deps: RefresherDeps): Refresher {
-  const { store, listsDir, clock = Date.now, intervalMs = DEFAULT_REFRESH_INTERVAL_MS, random = Math.random } = deps;
+  const { store, listsDir, clock = Date.now, intervalMs = DEFAULT_REFRESH_INTERVAL_MS, sourceIntervalMs = SOURCE_REFRESH_INTERVAL_MS, random = Math.random } = deps;
   const download = deps.downloader ?? downloadList;
   const setTimer = deps.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms).unref());
   const clearTimer = deps.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout));
@@ -106,6 +128,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   let queue: Promise<unknown> = Promise.resolve();
   let timer: unknown;
   let running = false;
+  let startedAt = 0;
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
     const run = queue.then(job, job);
     queue = run.catch(() => undefined);
@@ -136,11 +159,15 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     }
   }
 
-  function keep(sub: Subscription, result: Extract<DownloadResult, { status: 'ok' }>, at: number): RefreshOutcome {
+  function keep(sub: Subscription, downloaded: Extract<DownloadResult, { status: 'ok' }>, at: number): RefreshOutcome {
     const file = lastGoodListPath(listsDir, sub.id);
+    // A shipped source goes through its reviewed exclusions, as its snapshot did (UT1 chat lists Teams).
+    const result = sub.source === null || deps.exclusionsOf === undefined ? downloaded : { ...downloaded, body: applyExclusions(downloaded.body, deps.exclusionsOf(sub.source)).body };
     const sha256 = createHash('sha256').update(result.body).digest('hex');
     const entries = countEntries(result.body);
     if (entries === 0) return failed(sub, at, 'the list has no entries');
+    const shrunk = shrinkProblem(sub, entries);
+    if (shrunk !== null) return failed(sub, at, shrunk);
     const same = existsSync(file) && readMetaSha(sub.id) === sha256;
     if (!same) writeFileAtomically(file, result.body);
     const meta = { id: sub.id, url: sub.url, category: sub.category, etag: result.etag, lastModified: result.lastModified, fetchedAt: at, bytes: result.body.byteLength, entries, sha256 };
@@ -149,6 +176,19 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     deps.logger?.info({ list: sub.id, entries, changed: !same }, 'subscribed list refreshed');
     if (!same) deps.onChange?.(sub.id);
     return { id: sub.id, url: sub.url, outcome: same ? 'unchanged' : 'updated', entries };
+  }
+
+  /**
+   * A copy with less than half the entries of the one it would replace is refused (F4): an
+   * upstream that truncates its file, or a mirror serving a stub, must not unblock half a category.
+   * What it would replace: the kept copy, or for a shipped source without one, its snapshot.
+   */
+  function shrinkProblem(sub: Subscription, entries: number): string | null {
+    const kept = existsSync(lastGoodListPath(listsDir, sub.id));
+    const before = kept ? sub.entries : sub.source === null ? null : (deps.snapshotEntries?.(sub.source) ?? null);
+    if (before === null || entries * 2 >= before) return null;
+    const what = kept ? 'kept: the previous copy stays' : 'in the shipped snapshot: the shipped snapshot stays';
+    return `the new copy has ${formatCount(entries)} entries, less than half of the ${formatCount(before)} ${what}`;
   }
 
   function readMetaSha(id: string): string | undefined {
@@ -179,22 +219,43 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       return outcomes;
     });
 
-  /** Next run: when the stalest enabled list is due (never sooner than a minute), plus up to 10 % jitter. */
+  /** Next run: when the soonest list is due; the lists due by then are refreshed together. */
   function schedule(): void {
     if (!running) return;
-    const subs = store.list().filter((s) => s.enabled);
-    const due = subs.length === 0 ? clock() + intervalMs : Math.min(...subs.map((s) => (s.lastRefresh ?? 0) + intervalMs));
-    const delay = Math.max(60_000, due - clock()) + Math.floor(random() * intervalMs * 0.1);
+    const now = clock();
+    const plan = planRefreshes(store.list(), { now, startedAt, intervalMs, sourceIntervalMs, random, hasCopy: (id) => existsSync(lastGoodListPath(listsDir, id)) });
+    const first = plan[0];
+    const fireAt = first?.at ?? now + intervalMs;
+    if (fireAt - now > MAX_TIMER_MS) {
+      // A clock that went back (a Pi without a real-time clock boots in 1970) puts the next run
+      // years away; a timer that long would fire at once (Node caps it). Look again in a day.
+      timer = setTimer(() => {
+        timer = undefined;
+        schedule();
+      }, RECHECK_MS);
+      return;
+    }
+    const due = plan.filter((p) => p.at <= fireAt);
     timer = setTimer(() => {
       timer = undefined;
-      void refreshAll().catch(() => undefined).finally(schedule);
-    }, delay);
+      void refreshPlanned(due).catch(() => undefined).finally(schedule);
+    }, fireAt - now);
   }
+
+  const refreshPlanned = (due: readonly PlannedRefresh[]) =>
+    serial(async () => {
+      for (const { id } of due) {
+        const sub = store.get(id);
+        // Removed or switched off meanwhile: nothing to do.
+        if (sub?.enabled && running) await refresh(sub);
+      }
+    });
 
   return {
     start() {
       if (running) return;
       running = true;
+      startedAt = clock();
       schedule();
     },
     async stop() {
@@ -214,7 +275,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     refreshMissing: () =>
       serial(async () => {
         const now = clock();
-        const missing = store.list().filter((s) => s.enabled && !existsSync(lastGoodListPath(listsDir, s.id)) && (s.lastRefresh === null || now - s.lastRefresh >= MISSING_RETRY_MS));
+        const missing = store.list().filter((s) => s.enabled && s.source === null && !existsSync(lastGoodListPath(listsDir, s.id)) && (s.lastRefresh === null || now - s.lastRefresh >= MISSING_RETRY_MS));
         const outcomes: RefreshOutcome[] = [];
         for (const sub of missing) outcomes.push(await refresh(sub));
         return outcomes;

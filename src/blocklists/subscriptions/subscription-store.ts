@@ -33,7 +33,10 @@ export interface Subscription {
   readonly lastError: string | null;
   /** Entries of the kept copy. */
   readonly entries: number | null;
-  /** The catalog list id when this is a source Vigie ships a snapshot of; null for a parent's own. */
+  /**
+   * The catalog list id when this row keeps a list Vigie ships a snapshot of fresh (kind "source"
+   * in catalog.json, seeded at start); null for the parents' own subscriptions.
+   */
   readonly source: string | null;
 }
 
@@ -92,7 +95,7 @@ export interface SubscriptionStore {
    * Adds a subscription. @throws AppError `VALIDATION` (bad URL or unknown category, with
    * `issues`), `SUBSCRIPTION_EXISTS` (same normalised URL already present).
    */
-  add(input: { url: string; category: string }): Subscription;
+  add(input: { url: string; category: string; source?: string | null }): Subscription;
   /** Removes by id or URL; returns what was removed, or undefined if nothing matched. */
   remove(urlOrId: string): Subscription | undefined;
   /** Finds by id or URL. */
@@ -100,6 +103,8 @@ export interface SubscriptionStore {
   /** Every subscription, in the order they were added. */
   list(): Subscription[];
   setEnabled(id: string, enabled: boolean): void;
+  /** Marks a row as the kept copy of catalog list `source` (or a parent's own with null), and sets its category. */
+  setSource(id: string, source: string | null, category: string): void;
   /** A new copy was accepted: stores its validators and entry count, clears the error. */
   recordSuccess(id: string, status: SuccessStatus): void;
   /** The server said 304: the kept copy is still current. */
@@ -122,13 +127,15 @@ export function createSubscriptionStore(deps: { db: Database.Database; categorie
   const inputSchema = z.object({
     url: subscriptionUrlSchema,
     category: z.string().refine((c) => categories.includes(c), { error: `must be one of: ${categories.join(', ')}` }),
+    source: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).nullable().optional(),
   });
   const s = {
-    insert: db.prepare('INSERT INTO subscriptions (id, url, category, enabled, added_at) VALUES (?, ?, ?, 1, ?)'),
+    insert: db.prepare('INSERT INTO subscriptions (id, url, category, enabled, added_at, source) VALUES (?, ?, ?, 1, ?, ?)'),
     byKey: db.prepare('SELECT * FROM subscriptions WHERE id = ? OR url = ?'),
     all: db.prepare('SELECT * FROM subscriptions ORDER BY added_at, rowid'),
     del: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
     enable: db.prepare('UPDATE subscriptions SET enabled = ? WHERE id = ?'),
+    source: db.prepare('UPDATE subscriptions SET source = ?, category = ? WHERE id = ?'),
     ok: db.prepare('UPDATE subscriptions SET etag = ?, last_modified = ?, entries = ?, last_refresh = ?, last_success = ?, last_error = NULL WHERE id = ?'),
     same: db.prepare('UPDATE subscriptions SET last_refresh = ?, last_success = ?, last_error = NULL WHERE id = ?'),
     failed: db.prepare('UPDATE subscriptions SET last_refresh = ?, last_error = ? WHERE id = ?'),
@@ -142,10 +149,10 @@ export function createSubscriptionStore(deps: { db: Database.Database; categorie
     add(input) {
       const parsed = inputSchema.safeParse(input);
       if (!parsed.success) throw new SubscriptionValidationError(parsed.error.issues);
-      const { url, category } = parsed.data;
+      const { url, category, source = null } = parsed.data;
       const id = subscriptionId(url);
       if (get(url) !== undefined) throw new AppError('SUBSCRIPTION_EXISTS', `already subscribed to ${url} (id ${id})`);
-      s.insert.run(id, url, category, clock());
+      s.insert.run(id, url, category, clock(), source);
       return get(id)!;
     },
     remove(key) {
@@ -156,6 +163,7 @@ export function createSubscriptionStore(deps: { db: Database.Database; categorie
     get,
     list: () => s.all.all().map(toSubscription),
     setEnabled: (id, enabled) => void s.enable.run(enabled ? 1 : 0, id),
+    setSource: (id, source, category) => void s.source.run(source, category, id),
     recordSuccess: (id, st) => void s.ok.run(st.etag, st.lastModified, st.entries, st.at, st.at, id),
     recordNotModified: (id, at) => void s.same.run(at, at, id),
     recordFailure: (id, at, error) => void s.failed.run(at, error.slice(0, 500), id),

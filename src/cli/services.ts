@@ -5,13 +5,11 @@
  * share: an unknown service or category is refused with the closest ids.
  */
 import { parseArgs } from 'node:util';
-import type { CatalogService } from '../blocklists/catalog-schema.js';
 import { loadBlocklist } from '../blocklists/load-blocklist.js';
 import type { LoadedCatalog } from '../blocklists/load-catalog.js';
 import { AppError } from '../errors.js';
-import type { Profile } from '../policy/model.js';
-import { isServiceOn } from '../policy/profile-matchers.js';
 import { createProfileStore } from '../policy/profile-store.js';
+import { closeIds, findServices, serviceState } from '../report/service-search.js';
 import { runCommand, withConfigDb } from './config-command.js';
 import { mustFindProfile } from './devices.js';
 import { formatTable } from './format-table.js';
@@ -22,28 +20,6 @@ const USAGE = `Usage:
                         services of the catalog (id, name, category, domains); SEARCH matches an id,
                         a name or a domain; --profile: whether P blocks each one now, and why
 `;
-
-/** Edit distance between two short ids (for "did you mean"). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/** Up to five of `ids` close to `word` (a small edit distance, or one contains the other). */
-export function closeIds(word: string, ids: readonly string[]): string[] {
-  const w = word.toLowerCase();
-  return ids
-    .map((id) => ({ id, d: id.includes(w) || w.includes(id) ? 1 : distance(w, id) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(w.length / 3)))
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
-    .slice(0, 5)
-    .map((x) => x.id);
-}
 
 /** What an id typed by a parent names. */
 export type ChoiceTarget = { readonly kind: 'category' | 'service'; readonly id: string };
@@ -63,26 +39,6 @@ export function resolveTargets(ids: readonly string[], categories: readonly stri
     const hint = close.length > 0 ? `did you mean: ${close.join(', ')}?` : 'see vigie services';
     throw new AppError('VALIDATION', `${option}: unknown ${what} '${id}' (${hint})`);
   });
-}
-
-/** Whether a service matches a search: its id, a name or a domain contains it, or a domain covers it. */
-function matches(service: CatalogService, search: string, loaded: Pick<LoadedCatalog, 'services'>): boolean {
-  const q = search.trim().toLowerCase();
-  if (q === '') return true;
-  if ([service.id, service.name.en, service.name.fr, ...service.domains].some((t) => t.toLowerCase().includes(q))) return true;
-  return q.includes('.') && loaded.services.serviceOf(q)?.id === service.id;
-}
-
-/** The catalog's services matching `search` and `category`, by name. */
-export function findServices(loaded: Pick<LoadedCatalog, 'services'>, search = '', category?: string): CatalogService[] {
-  return loaded.services.services
-    .filter((s) => (category === undefined || s.category === category) && matches(s, search, loaded))
-    .sort((a, b) => a.name.en.localeCompare(b.name.en));
-}
-
-/** Whether `profile` blocks `service` now (before windows, overrides and device rules), and why. */
-export function serviceState(service: CatalogService, profile: Profile, loaded: Pick<LoadedCatalog, 'compiled' | 'catalog' | 'services'>): { blocked: boolean; why: 'explicit' | 'category' } {
-  return { blocked: isServiceOn(service.id, profile, loaded), why: profile.services[service.id] === undefined ? 'category' : 'explicit' };
 }
 
 /** Entry point of `vigie services …`. */

@@ -18,6 +18,7 @@ import { csrfField, sendPage } from '../page/send-page.js';
 import { deviceFormSchema, deviceParamsSchema } from '../schemas/devices.js';
 import { blockFormSchema, pauseFormSchema } from '../schemas/pause.js';
 import { renderDevicesBody, type DeviceFormError } from '../views/devices.js';
+import { registerDeviceRulesApi } from './device-rules-api.js';
 import { checkProfileExists, mustGetDevice, registerDevicesApi, type DeviceStores } from './devices-api.js';
 import { minutesUntilLocalTime } from './pause-until.js';
 import { localizeProfile } from '../views/profile-names.js';
@@ -98,4 +99,5 @@ export const devicesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (a
   }));
 
   registerDevicesApi(app, ctx, stores);
+  registerDeviceRulesApi(app, ctx, (id) => stores.devices.get(id) !== null);
 };

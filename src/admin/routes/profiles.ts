@@ -18,6 +18,7 @@ import {
 } from '../schemas/profiles.js';
 import { renderProfileEditBody, type ProfileSection } from '../views/profiles-edit.js';
 import { profilePath, renderProfilesBody } from '../views/profiles.js';
+import { registerServicesApi } from './services-api.js';
 import { checkCategoryIds, createProfile, mustGetProfile, profileDeps, registerProfilesApi, type ProfileDeps } from './profiles-api.js';
 import { categoryTitle, profileCategories } from './profiles-categories.js';
 import { localizeProfile } from '../views/profile-names.js';
@@ -156,4 +157,5 @@ export const profilesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
   });
 
   registerProfilesApi(app, deps);
+  registerServicesApi(app, deps.ctx, deps.profiles);
 };

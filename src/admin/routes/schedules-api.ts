@@ -49,9 +49,10 @@ export async function saveWindow(deps: ScheduleDeps, profileId: string, input: S
   const issues: z.core.$ZodRawIssue[] = [];
   if (deps.profiles.get(profileId) === null) issues.push({ code: 'custom', path: ['profileId'], message: `no profile '${profileId}'`, input: profileId });
   if (input.mode === 'block') {
-    const known = new Set(knownCategoryIds(deps.ctx.policy.catalog, deps.ctx.db));
+    // A block window may name single services (TikTok) besides categories.
+    const known = new Set([...knownCategoryIds(deps.ctx.policy.catalog, deps.ctx.db), ...deps.ctx.policy.catalog.services.services.map((s) => s.id)]);
     (input.categories ?? []).forEach((c, i) => {
-      if (!known.has(c)) issues.push({ code: 'custom', path: ['categories', i], message: `unknown category '${c}'`, input: c });
+      if (!known.has(c)) issues.push({ code: 'custom', path: ['categories', i], message: `unknown category or service '${c}'`, input: c });
     });
   }
   if (issues.length > 0) throw new z.ZodError(issues as z.core.$ZodIssue[]);

@@ -29,3 +29,9 @@ export const deviceRuleFormSchema = z.object({
 
 /** The device card's "remove this rule" button. */
 export const deviceRuleRemoveFormSchema = z.object({ targetType: z.enum(['service', 'name']), target: z.string().min(1).max(300) });
+
+/** "Turn everything off" form: the pause durations, and the ticked "I understand" box. */
+export const offFormSchema = z.object({
+  minutes: z.enum(['15', '30', '60', '120']).transform(Number),
+  confirm: z.literal('yes', { error: 'confirm' }),
+});

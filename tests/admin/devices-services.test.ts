@@ -1,6 +1,7 @@
 /** A device card's own rules and "Turn everything off" (override 'off'): forms, fr/en, and the built policy. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { devicesRoutes } from '../../src/admin/routes/devices.js';
+import { overviewRoutes } from '../../src/admin/routes/overview.js';
 import { createDeviceRuleStore } from '../../src/policy/device-rule-store.js';
 import { createDeviceStore } from '../../src/policy/device-store.js';
 import { createFixtureLists, type FixtureLists } from '../helpers/services-catalog.js';
@@ -13,7 +14,7 @@ let h: AdminHarness;
 let lists: FixtureLists;
 beforeEach(async () => {
   lists = createFixtureLists();
-  h = await createAdminHarness([devicesRoutes], { VIGIE_LISTS_DIR: lists.dir });
+  h = await createAdminHarness([devicesRoutes, overviewRoutes], { VIGIE_LISTS_DIR: lists.dir });
   createDeviceStore({ db: h.db }).recordSightings([{ ...LAPTOP, at: h.now - 60_000 }]);
   await h.ctx.changed();
 });
@@ -62,5 +63,9 @@ describe('turn everything off', () => {
     expect(page.body).toContain('data-confirm="Turn off all filtering for 192.168.1.29, risky sites included?"');
     const fr = await h.inject({ method: 'GET', url: '/devices', lang: 'fr' });
     expect(fr.body).toContain('<summary>Tout désactiver</summary>');
+    const overview = await h.inject({ method: 'GET', url: '/', lang: 'fr' });
+    expect(overview.body).toContain('Tout le filtrage est désactivé pour 1 appareil(s), sites à risque compris.');
+    const status = (await h.inject({ method: 'GET', url: '/api/status' })).json();
+    expect(status.protection).toMatchObject({ paused: [], off: [{ deviceId: LAPTOP.id, until: h.now + 30 * 60_000 }] });
   });
 });

@@ -64,6 +64,11 @@ describe('services API', () => {
     res = await h.inject({ method: 'POST', url: '/api/schedules', ...json({ profileId: 'teen', days: 'mon-fri', start: '08:00', end: '16:00', mode: 'block', categories: ['tiktak'] }) });
     expect(res.statusCode).toBe(400);
     expect(JSON.stringify(res.json())).toContain("unknown category or service 'tiktak'");
+    res = await h.inject({ method: 'POST', url: '/api/schedules', ...json({ profileId: 'teen', days: 'all', start: '21:00', end: '07:00', mode: 'bedtime', allow: ['Discord', 'school.example'] }) });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ mode: 'bedtime', allow: ['discord', 'school.example'] });
+    res = await h.inject({ method: 'POST', url: '/api/schedules', ...json({ profileId: 'teen', days: 'all', start: '21:00', end: '07:00', mode: 'bedtime', allow: ['discrod'] }) });
+    expect(res.statusCode).toBe(400);
   });
 
   it("sets, lists and removes a device's own rules", async () => {

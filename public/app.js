@@ -5,6 +5,8 @@
  *   data-autosubmit           on a <select> or checkbox: submit its form when it changes
  *   data-copy="#id"           on a <button hidden>: shown here, copies the target's value or text
  *                             (optional data-copied="Copied" becomes the button's text afterwards)
+ *   data-filter=".item"       on an <input> inside [data-filter-box hidden]: shown here, hides the
+ *                             items whose data-search lacks the typed text (see the end of the file)
  * Loaded with `defer` from /assets/app.js (the Content-Security-Policy forbids inline script).
  */
 'use strict';
@@ -54,6 +56,29 @@
         button.setAttribute('aria-live', 'polite');
         var label = button.getAttribute('data-copied');
         if (label) button.textContent = label;
+      });
+    });
+  });
+})();
+
+/*
+ * Filter boxes: <input data-filter=".item"> inside a [data-filter-box hidden] wrapper, shown here
+ * (useless without script). Items whose data-search does not contain the typed text are hidden,
+ * and a group ([role=group]) left empty is hidden too. Without script every item stays listed.
+ */
+(function () {
+  document.querySelectorAll('input[data-filter]').forEach(function (input) {
+    var box = input.closest('[data-filter-box]');
+    if (box) box.hidden = false;
+    var scope = input.closest('fieldset') || document;
+    var items = scope.querySelectorAll(input.getAttribute('data-filter'));
+    input.addEventListener('input', function () {
+      var q = input.value.trim().toLowerCase();
+      items.forEach(function (item) {
+        item.hidden = q !== '' && (item.getAttribute('data-search') || '').indexOf(q) < 0;
+      });
+      scope.querySelectorAll('[role=group]').forEach(function (group) {
+        group.hidden = group.querySelector('[data-search]:not([hidden])') === null;
       });
     });
   });

@@ -19,6 +19,7 @@ import { runRules } from './cli/rules.js';
 import { runSchedules } from './cli/schedules.js';
 import { runServe } from './cli/serve.js';
 import { runSetupCode } from './cli/setup-code.js';
+import { runServices } from './cli/services.js';
 
 const USAGE = `Usage: vigie <command> [options]
 
@@ -36,16 +37,20 @@ Commands:
                              remote blocklist subscriptions: status, subscribe, unsubscribe, refresh now
   rules [allow|block NAME [--exact] | remove NAME] [--json]
                              the parents' own allow and block entries (allow beats every list)
-  devices [set REF [--name N] [--profile P|default] | forget REF] [--json]
-                             devices seen on the network: name them, choose their profile
-  profiles [add ID --name N [--from P] | set ID ... | rule ID allow|block NAME [--exact]
+  services [SEARCH] [--category ID] [--profile P] [--json]
+                             the apps and sites of the catalog (TikTok, Yubo…); with --profile: blocked now, and why
+  devices [set REF [--name N] [--profile P|default] | forget REF
+          | allow|block REF (--service ID | --name NAME [--exact]) | rules REF | unrule REF (--service ID | --name NAME)] [--json]
+                             devices seen on the network: name them, choose their profile, their own rules
+  profiles [add ID --name N [--from P] | set ID [--block ID] [--allow ID] [--default ID] ... | rule ID allow|block NAME [--exact]
            | unrule ID NAME | remove ID | default [ID]] [--json]
-                             what each profile blocks; the profile of unknown devices
-  schedules [PROFILE | add PROFILE --days D --from HH:MM --to HH:MM (--block CAT,... | --bedtime [--allow NAME,...])
+                             what each profile blocks (categories and services); the profile of unknown devices
+  schedules [PROFILE | add PROFILE --days D --from HH:MM --to HH:MM (--block CAT|SERVICE,... | --bedtime [--allow NAME|SERVICE,...])
             | remove ID | enable ID | disable ID] [--json]
-                             weekly windows: extra categories, or bedtime
-  pause [REF --minutes N [--block] | REF --end] [--json]
-                             pause filtering (or block everything) for one device for N minutes
+                             weekly windows: extra categories or services, or bedtime
+  pause [REF --minutes N [--block | --everything] | REF --end] [--json]
+                             reward time for one device for N minutes (risky categories stay blocked;
+                             --everything turns all filtering off; --block blocks everything)
   doctor [--json]            check DNS, upstreams, databases, lists, clock and device identification; each problem with its fix
   healthcheck [--timeout MS] ask this Vigie one DNS question (localhost, answered locally); exit 0 when it answers,
                              1 with the reason otherwise (Docker HEALTHCHECK, monitoring)
@@ -100,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
       return runProfiles(rest);
     case 'schedules':
       return runSchedules(rest);
+    case 'services':
+      return runServices(rest);
     case 'pause':
       return runPause(rest);
     case undefined:

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { LoadedCatalog } from '../blocklists/load-catalog.js';
 import { createSubscriptionStore } from '../blocklists/subscriptions/subscription-store.js';
 import { loadConfig, type Config } from '../config.js';
-import { AppError, isAppError } from '../errors.js';
+import { isAppError } from '../errors.js';
 import { CONFIG_DB_FILE, openConfigDatabase } from '../store/config-database.js';
 import { escapeForTerminal } from './lists.js';
 
@@ -62,17 +62,4 @@ export function knownCategoryIds(loaded: Pick<LoadedCatalog, 'catalog' | 'compil
   for (const list of loaded.compiled) ids.add(list.category);
   for (const sub of createSubscriptionStore({ db }).list()) ids.add(sub.category);
   return [...ids].sort();
-}
-
-/**
- * Checks category ids typed after `option` against `known`.
- * @throws AppError('VALIDATION') naming the unknown ones and listing the valid ones.
- */
-export function checkCategories(ids: readonly string[], known: readonly string[], option: string): string[] {
-  const unknown = ids.filter((id) => !known.includes(id));
-  if (unknown.length > 0) {
-    const what = unknown.length === 1 ? `unknown category '${unknown[0]}'` : `unknown categories ${unknown.map((u) => `'${u}'`).join(', ')}`;
-    throw new AppError('VALIDATION', `${option}: ${what} (valid: ${known.join(', ')})`);
-  }
-  return [...new Set(ids)];
 }

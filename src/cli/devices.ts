@@ -11,6 +11,7 @@ import type { Device, Override } from '../policy/model.js';
 import { createOverrideStore } from '../policy/override-store.js';
 import { createProfileStore, type ProfileStore } from '../policy/profile-store.js';
 import { runCommand, withConfigDb } from './config-command.js';
+import { DEVICE_RULES_USAGE, removeDeviceRule, setDeviceRule, showDeviceRules } from './devices-rules.js';
 import { formatTable } from './format-table.js';
 import { escapeForTerminal } from './lists.js';
 import { formatAgo, formatTimeLeft } from './relative-time.js';
@@ -20,7 +21,7 @@ const USAGE = `Usage:
   vigie devices set REF [--name N] [--profile P]   name a device (--name '' clears) and choose its profile
                                                    (--profile default: the profile of unknown devices)
   vigie devices forget REF                         forget a device (if it asks again, it is back under the default profile)
-REF is a device id, MAC address, IP address or name.
+${DEVICE_RULES_USAGE}REF is a device id, MAC address, IP address or name.
 `;
 
 /** Entry point of `vigie devices …`. */
@@ -30,12 +31,19 @@ export async function runDevices(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (sub !== undefined && !sub.startsWith('-') && sub !== 'set' && sub !== 'forget') {
+  if (sub !== undefined && !sub.startsWith('-') && !SUBCOMMANDS.includes(sub)) {
     process.stderr.write(`vigie devices: unknown sub-command '${escapeForTerminal(sub)}'\n\n${USAGE}`);
     return 2;
   }
-  return runCommand('devices', USAGE, () => (sub === 'set' ? setDevice(rest) : sub === 'forget' ? forget(rest) : show(args)));
+  const handlers: Record<string, (rest: string[]) => Promise<number> | number> = {
+    set: setDevice, forget, allow: (r) => setDeviceRule(r, 'allow', mustFindDevice), block: (r) => setDeviceRule(r, 'block', mustFindDevice),
+    rules: (r) => showDeviceRules(r, mustFindDevice), unrule: (r) => removeDeviceRule(r, mustFindDevice),
+  };
+  const run = sub === undefined ? undefined : handlers[sub];
+  return runCommand('devices', USAGE, () => (run === undefined ? show(args) : run(rest)));
 }
+
+const SUBCOMMANDS = ['set', 'forget', 'allow', 'block', 'rules', 'unrule'];
 
 /**
  * The device `ref` names (id, MAC, current address or name, as DeviceStore.find).

@@ -15,14 +15,16 @@ import { runCommand, withConfigDb } from './config-command.js';
 import { mustFindProfile } from './devices.js';
 import { formatTable } from './format-table.js';
 import { escapeForTerminal } from './lists.js';
-import { setProfile } from './profiles-set.js';
+import { describeServiceChoices, setProfile } from './profiles-set.js';
 
 /** Usage of `vigie profiles` (also printed on a usage error). */
 const USAGE = `Usage:
   vigie profiles [--json]                          profiles: categories blocked, SafeSearch, devices, schedule windows
   vigie profiles add ID --name N [--from P]        a new profile, copied from P (default: child)
-  vigie profiles set ID [--name N] [--safe-search on|off] [--block CAT,...] [--allow-category CAT,...] [--reset CAT,...]
-                                                   --reset puts a category back to the base preset's choice
+  vigie profiles set ID [--name N] [--safe-search on|off] [--block ID,...] [--allow ID,...] [--default ID,...]
+                        [--allow-category CAT,...] [--reset CAT,...]
+                                                   --block/--allow: a category or a service (vigie services), repeatable;
+                                                   --default: back to the category's (or base preset's) choice
   vigie profiles rule ID allow|block NAME [--exact]
                                                    the profile's own entry for NAME (and its subdomains unless --exact)
   vigie profiles unrule ID NAME [--kind allow|block]
@@ -82,6 +84,11 @@ function show(args: string[]): Promise<number> {
     if (rules.length > 0) {
       process.stdout.write('\nProfile rules:\n');
       for (const r of rules) process.stdout.write(`  ${r.profileId}  ${r.kind.padEnd(5)}  ${r.name}${r.subdomains ? ' (and subdomains)' : ' (exact)'}\n`);
+    }
+    const choices = profiles.map((p) => [p.id, describeServiceChoices(p)] as const).filter(([, text]) => text !== '');
+    if (choices.length > 0) {
+      process.stdout.write('\nService choices (over their category):\n');
+      for (const [id, text] of choices) process.stdout.write(`  ${id}  ${text}\n`);
     }
     return 0;
   });

@@ -63,7 +63,7 @@ export async function runReport(args: string[]): Promise<number> {
     }
     const now = Date.now();
     const week = checkWeek(values.week, now, config.tz);
-    const report = generateWeeklyReportInThread({ logsFile, configFile: join(config.dataDir, CONFIG_DB_FILE), listsDir: config.listsDir, timeZone: config.tz, week, now });
+    const report = generateWeeklyReportInThread({ logsFile, configFile: join(config.dataDir, CONFIG_DB_FILE), listsDir: config.listsDir, timeZone: config.tz, week, now, lang });
     // html: the weekly email's document (self-contained, inline styles), e.g. to print or archive.
     const text = format === 'json' ? renderJsonReport(report) : format === 'csv' ? renderCsvReport(report, lang) : format === 'html' ? renderReportEmail(report, lang).html : renderTextReport(report, lang);
     process.stdout.write(text);

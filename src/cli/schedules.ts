@@ -10,17 +10,19 @@ import { AppError } from '../errors.js';
 import { createProfileStore } from '../policy/profile-store.js';
 import { createScheduleStore } from '../policy/schedule-store.js';
 import { describeWindow, MAX_WINDOWS_PER_PROFILE, scheduleWindowInputSchema, windowFromInput, type ScheduleWindowInput } from '../policy/schedule.js';
-import { checkCategories, knownCategoryIds, runCommand, splitList, withConfigDb } from './config-command.js';
+import { knownCategoryIds, runCommand, splitList, withConfigDb } from './config-command.js';
 import { mustFindProfile } from './devices.js';
 import { formatTable } from './format-table.js';
 import { escapeForTerminal } from './lists.js';
+import { resolveTargets } from './services.js';
 
 const USAGE = `Usage:
   vigie schedules [PROFILE] [--json]       schedule windows, of every profile or of one
-  vigie schedules add PROFILE --days DAYS --from HH:MM --to HH:MM (--block CAT,... | --bedtime [--allow NAME,...]) [--label L]
+  vigie schedules add PROFILE --days DAYS --from HH:MM --to HH:MM (--block ID,... | --bedtime [--allow NAME,...]) [--label L]
                                            DAYS: mon-fri, sun-thu, school-nights, weekend, all, mon,wed, lun-ven, ...
                                            --to earlier than --from crosses midnight; equal times make a 24-hour window
-                                           --block: these categories too; --bedtime: everything but the --allow names
+                                           --block: these categories or services (vigie services) too;
+                                           --bedtime: everything but the --allow names or services
   vigie schedules remove ID
   vigie schedules enable|disable ID
 `;
@@ -66,23 +68,28 @@ function show(args: string[]): Promise<number> | number {
   });
 }
 
-/** Validates the options of `add` into a window input. @throws AppError('VALIDATION'). */
-function readWindowInput(values: Record<string, string | boolean | undefined>): ScheduleWindowInput {
+/**
+ * Validates the options of `add` into a window input. A bedtime --allow entry without a dot is a
+ * service id (the window schema only reads names): it is set aside in `services`, checked against
+ * the catalog by the caller. @throws AppError('VALIDATION').
+ */
+function readWindowInput(values: Record<string, string | boolean | undefined>): ScheduleWindowInput & { services: string[] } {
   const text = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
   const block = text('block');
   if (block !== undefined && values.bedtime === true) throw new AppError('VALIDATION', 'choose --block CAT,... or --bedtime, not both');
-  if (block === undefined && values.bedtime !== true) throw new AppError('VALIDATION', 'needs --block CAT,... (categories to block) or --bedtime (block everything)');
+  if (block === undefined && values.bedtime !== true) throw new AppError('VALIDATION', 'needs --block ID,... (categories or services to block) or --bedtime (block everything)');
   if (text('allow') !== undefined && values.bedtime !== true) throw new AppError('VALIDATION', '--allow goes with --bedtime (a --block window only adds categories)');
+  const allow = splitList(text('allow'));
   const missing = ['days', 'from', 'to'].filter((k) => text(k) === undefined);
   if (missing.length > 0) throw new AppError('VALIDATION', `needs ${missing.map((k) => `--${k}`).join(', ')}`);
   const parsed = scheduleWindowInputSchema.safeParse({
     label: text('label'), days: text('days'), start: text('from'), end: text('to'), mode: block === undefined ? 'bedtime' : 'block',
-    categories: block === undefined ? undefined : splitList(block), allow: block === undefined ? splitList(text('allow')) : undefined,
+    categories: block === undefined ? undefined : splitList(block), allow: block === undefined ? allow.filter((n) => n.includes('.')) : undefined,
   });
   if (!parsed.success) {
     throw new AppError('VALIDATION', parsed.error.issues.map((i) => `${OPTION_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '));
   }
-  return parsed.data;
+  return { ...parsed.data, services: allow.filter((n) => !n.includes('.')).map((n) => n.toLowerCase()) };
 }
 
 function add(args: string[]): Promise<number> | number {
@@ -100,8 +107,12 @@ function add(args: string[]): Promise<number> | number {
     const profileId = mustFindProfile(createProfileStore({ db }), positionals[0]!);
     const store = createScheduleStore({ db });
     if (store.list(profileId).length >= MAX_WINDOWS_PER_PROFILE) throw new AppError('VALIDATION', `profile ${profileId} already has ${MAX_WINDOWS_PER_PROFILE} windows, the most it may have`);
-    if (input.mode === 'block') checkCategories(input.categories ?? [], knownCategoryIds(await loadBlocklist(config, db), db), '--block');
-    const { id: _unused, ...window } = windowFromInput(input, { id: 0, profileId });
+    const loaded = await loadBlocklist(config, db);
+    if (input.mode === 'block') resolveTargets(input.categories ?? [], knownCategoryIds(loaded, db), loaded, '--block');
+    // A bedtime entry without a dot is not a domain anyone visits: it must name a service.
+    else resolveTargets(input.services, [], loaded, '--allow', ['service']);
+    const { services, ...rest } = input;
+    const { id: _unused, ...window } = windowFromInput({ ...rest, allow: [...new Set([...services, ...(rest.allow ?? [])])] }, { id: 0, profileId });
     const added = store.add(window);
     touchListsChanged(config.dataDir);
     process.stdout.write(`added window ${added.id} to ${profileId}: ${escapeForTerminal(describeWindow(added, 'en'))}\n`);

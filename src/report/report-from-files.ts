@@ -11,7 +11,7 @@ import type { CatalogEntry } from '../blocklists/load-catalog.js';
 import { createDeviceStore } from '../policy/device-store.js';
 import type { Device } from '../policy/model.js';
 import { buildWeeklyReport } from './aggregate.js';
-import { loadServiceNames } from './service-names.js';
+import { loadServiceNames, withCatalogServices } from './service-names.js';
 import { resolveWeek } from './week.js';
 import type { WeeklyReport } from './weekly-report.js';
 
@@ -29,6 +29,8 @@ export interface ReportFilesOptions {
   readonly week?: string;
   /** The current time (ms): resolves `this`/`last` and stamps the report. */
   readonly now: number;
+  /** The language of the catalog services' names in the report (default en). */
+  readonly lang?: 'en' | 'fr';
 }
 
 /** Reads lists/catalog.json (lists and services). @throws Error when it is missing or invalid. */
@@ -63,8 +65,9 @@ function readDevices(configFile: string): Device[] {
  */
 export function buildReportFromFiles(opts: ReportFilesOptions): WeeklyReport {
   const week = resolveWeek(opts.week, opts.now, opts.timeZone);
-  const catalog = readCatalog(opts.listsDir);
-  const services = loadServiceNames(opts.listsDir, catalog);
+  const file = readCatalogFile(opts.listsDir);
+  const catalog = file.lists;
+  const services = withCatalogServices(loadServiceNames(opts.listsDir, catalog), file.services, opts.lang);
   const devices = readDevices(opts.configFile);
   const logsDb = new Database(opts.logsFile, { readonly: true, fileMustExist: true, timeout: 1000 });
   try {

@@ -1,12 +1,16 @@
 /**
  * Which service a blocked rule belongs to, for the report's "top blocked sites": every line of the
  * shipped list files names its service in its comment (`tinder.com  # Tinder — confirmed-list —
- * sources`, see lists/README.md). Rules from elsewhere (subscriptions, the parents' own rules)
- * fall back to their registrable-ish domain.
+ * sources`, see lists/README.md). The catalog's services (version 2) come first: a rule or a name
+ * inside a service's domains is that service, in the report's language ("Yubo", not "yellw.co").
+ * Rules from elsewhere (subscriptions, the parents' own rules) fall back to their registrable-ish
+ * domain.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CatalogService } from '../blocklists/catalog-schema.js';
 import type { CatalogEntry } from '../blocklists/load-catalog.js';
+import { createServiceIndex } from '../blocklists/service-index.js';
 
 /** Rule → service name lookups. */
 export interface ServiceNames {
@@ -97,4 +101,20 @@ export function loadServiceNames(listsDir: string, catalog: readonly CatalogEntr
     }
   }
   return createServiceNames(entries);
+}
+
+/**
+ * `names` with the catalog's services first: the service whose domains cover the rule (else the
+ * asked name) gives its name in `lang`; anything else is left to `names`.
+ */
+export function withCatalogServices(names: ServiceNames, services: readonly CatalogService[], lang: 'en' | 'fr' = 'en'): ServiceNames {
+  if (services.length === 0) return names;
+  const index = createServiceIndex(services);
+  return {
+    size: names.size + services.length,
+    serviceOf(rule, category, name) {
+      const service = (rule.includes('.') ? index.serviceOf(rule) : null) ?? (name === undefined ? null : index.serviceOf(name));
+      return service === null ? names.serviceOf(rule, category, name) : service.name[lang];
+    },
+  };
 }

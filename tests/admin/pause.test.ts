@@ -25,22 +25,22 @@ const form = (url: string, fields: Record<string, string>, extra: { lang?: 'en' 
 const decide = (name: string) => h.ctx.policy.built.identify(PHONE.ip, null).decide(name, h.now);
 
 describe('pause filtering', () => {
-  it('lets everything through for the chosen time, then blocks again', async () => {
+  it('pauses for the chosen time keeping the risky categories and SafeSearch (reward time), then ends', async () => {
     expect(decide('tinder.com')).toMatchObject({ category: 'dating' });
     const res = await form(path('pause'), { minutes: '30' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/devices?saved=1');
-    expect(decide('tinder.com')).toBeNull();
-    expect(h.ctx.policy.built.identify(PHONE.ip, null).isSafeSearchOn(h.now)).toBe(false);
+    expect(decide('tinder.com')).toMatchObject({ category: 'dating' });
+    expect(h.ctx.policy.built.identify(PHONE.ip, null).isSafeSearchOn(h.now)).toBe(true);
+    expect(h.ctx.policy.built.identify(PHONE.ip, null).decide('*', h.now)).toBeNull();
     const page = await h.inject({ method: 'GET', url: '/devices', lang: 'en' });
     expect(page.body).toContain('Filtering paused: 30 min left (until 13:00).');
     expect(page.body).toContain('End now');
     const fr = await h.inject({ method: 'GET', url: '/devices', lang: 'fr' });
     expect(fr.body).toContain('Filtrage en pause : encore 30 min (jusqu’à 13:00).');
-    h.now += 29 * MINUTE;
-    expect(decide('tinder.com')).toBeNull();
-    h.now += 2 * MINUTE;
-    expect(decide('tinder.com')).toMatchObject({ category: 'dating' });
+    expect(page.body).toContain('Risky chat, meetup and dating apps, adult sites, bypass tools and SafeSearch stay on.');
+    h.now += 31 * MINUTE;
+    expect((await h.inject({ method: 'GET', url: '/devices', lang: 'en' })).body).not.toContain('Filtering paused');
   });
 
   it('is available through the API, replaced by a block, and ended by DELETE', async () => {

@@ -126,9 +126,12 @@ describe('schedules and overrides follow the clock without a reload', () => {
     expect(await addressOf('tiktok.com', CHILD)).toBe('127.6.0.2');
   });
 
-  it('a pause lifts filtering for one device and ends by itself', async () => {
+  it('a pause keeps the risky categories; turning everything off lifts them for one device and ends by itself', async () => {
     now = at('15:00');
     withDb((db) => createOverrideStore({ db, clock: () => now }).set(`ip:${CHILD}`, 'pause', 30));
+    await vigie.reloadLists();
+    expect(await addressOf('tinder.com', CHILD)).toBe('0.0.0.0');
+    withDb((db) => createOverrideStore({ db, clock: () => now }).set(`ip:${CHILD}`, 'off', 30));
     await vigie.reloadLists();
     expect(await addressOf('tinder.com', CHILD)).toBe('127.6.0.1');
     expect(await addressOf('tinder.com', NEWCOMER)).toBe('0.0.0.0');

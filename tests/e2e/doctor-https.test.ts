@@ -66,7 +66,7 @@ it.each([
 ])('reports %s', async (_what, more: Record<string, string>, status, message, fix) => {
   const fresh = mkdtempSync(join(tmpdir(), 'vigie-doctor-https-'));
   try {
-    const env2 = { ...more, VIGIE_ADMIN_HTTPS_PORT: String(closedPort), ...(more.VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR ? { VIGIE_DATA_DIR: fresh } : {}) };
+    const env2 = { ...more, VIGIE_ADMIN_HTTPS_PORT: String(closedPort), ...(more.VIGIE_DATA_DIR ? { VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: fresh } : {}) };
     const findings = await checkAdminHttps(config(env2), Date.now());
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ check: 'https', status, message: expect.stringMatching(message), fix: expect.stringMatching(fix) });

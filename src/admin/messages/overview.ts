@@ -10,6 +10,8 @@ export const overviewMessages = defineMessages({
     'protection.on': 'Protection is on.',
     'protection.paused': 'Filtering is paused for {count} device(s).',
     'protection.blocked': 'Everything is blocked for {count} device(s).',
+    // Turn everything off (override 'off', issue 11).
+    'protection.off': 'All filtering is off for {count} device(s), risky sites included.',
     'protection.until': 'until {time}',
     'upstreams.title': 'Internet connection',
     'upstreams.intro': 'The DNS servers Vigie asks for names that are not blocked.',
@@ -57,6 +59,8 @@ export const overviewMessages = defineMessages({
     'protection.on': 'La protection est active.',
     'protection.paused': 'Le filtrage est en pause pour {count} appareil(s).',
     'protection.blocked': 'Tout est bloqué pour {count} appareil(s).',
+    // Tout désactiver (dérogation 'off', ticket 11).
+    'protection.off': 'Tout le filtrage est désactivé pour {count} appareil(s), sites à risque compris.',
     'protection.until': "jusqu'à {time}",
     'upstreams.title': 'Connexion à Internet',
     'upstreams.intro': 'Les serveurs DNS que Vigie interroge pour les noms qui ne sont pas bloqués.',

@@ -43,6 +43,8 @@ function runSearch(ctx: AdminContext, query: ActivityQuery, lang: Lang) {
     deviceName: deviceNameFor(r.device, devices),
     categoryTitle: categoryTitle(r.category, ctx.policy.catalog.catalog, lang),
     listLabel: listLabel(r.list, lists, ctx, lang),
+    // The service the name belongs to ("Yubo" for yellw.co), else the one the rule belongs to.
+    service: (ctx.policy.catalog.services.serviceOf(r.name) ?? ctx.policy.catalog.services.serviceOf(r.rule))?.name[lang] ?? null,
   }));
   return { rows, next: page.next, devices, subscriptionCategories };
 }
@@ -96,7 +98,7 @@ export const activityRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
       doc: {
         summary: 'Blocked attempts, newest first, filtered by device, category, local dates (VIGIE_TZ) and a text in the name',
         query: activityQuerySchema,
-        returns: '{ rows: [{ id, time, client, name, qtype, category, categoryTitle, list, listLabel, rule, device, deviceName, profile }], next: cursor for `before`, or null on the last page }',
+        returns: '{ rows: [{ id, time, client, name, qtype, category, categoryTitle, list, listLabel, rule, service (catalog service name or null), device, deviceName, profile }], next: cursor for `before`, or null on the last page }',
       },
     },
   }, async (request) => {

@@ -90,8 +90,13 @@ export function registerDevicesApi(app: FastifyInstance, ctx: AdminContext, stor
     return reply.code(204).send();
   });
 
-  for (const kind of ['pause', 'block'] as const) {
-    const summary = kind === 'pause' ? 'Pauses filtering for a device for N minutes (replaces any override)' : 'Blocks everything for a device for N minutes (replaces any override)';
+  const SUMMARIES = {
+    pause: 'Reward time for a device for N minutes: schedules and optional groups lifted, risky categories and SafeSearch stay (replaces any override)',
+    off: 'Turns all filtering off for a device for N minutes, risky categories included (replaces any override)',
+    block: 'Blocks everything for a device for N minutes (replaces any override)',
+  } as const;
+  for (const kind of ['pause', 'off', 'block'] as const) {
+    const summary = SUMMARIES[kind];
     app.post(`/api/devices/:id/${kind}`, { config: { doc: { summary, body: overrideBodySchema, returns: 'the override {deviceId, kind, until, createdAt}' } } }, async (request) => {
       const { id } = deviceParamsSchema.parse(request.params);
       const { minutes } = overrideBodySchema.parse(request.body);

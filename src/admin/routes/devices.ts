@@ -18,6 +18,8 @@ import { csrfField, sendPage } from '../page/send-page.js';
 import { deviceFormSchema, deviceParamsSchema } from '../schemas/devices.js';
 import { blockFormSchema, pauseFormSchema } from '../schemas/pause.js';
 import { renderDevicesBody, type DeviceFormError } from '../views/devices.js';
+import { registerDeviceRulesApi } from './device-rules-api.js';
+import { deviceRulesView, registerDeviceRulesForms } from './devices-rules-forms.js';
 import { checkProfileExists, mustGetDevice, registerDevicesApi, type DeviceStores } from './devices-api.js';
 import { minutesUntilLocalTime } from './pause-until.js';
 import { localizeProfile } from '../views/profile-names.js';
@@ -52,7 +54,7 @@ export const devicesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (a
       lang: request.lang, now: ctx.clock(), timeZone: ctx.config.tz, csrf: csrfField(request),
       devices: stores.devices.page((pageNo - 1) * DEVICES_PER_PAGE, DEVICES_PER_PAGE), profiles,
       paging: { page: pageNo, pages, total, newCount: stores.devices.countNew() }, defaultProfile: profiles.find((p) => p.id === defaultId) ?? profiles[0]!,
-      overrides: new Map(stores.overrides.list().map((o) => [o.deviceId, o])), error,
+      overrides: new Map(stores.overrides.list().map((o) => [o.deviceId, o])), rules: deviceRulesView(ctx, request.lang), error,
     });
     const flash = saved && error === null ? translator(layoutMessages, request.lang)('flash.saved') : null;
     return sendPage(request, reply, { title: translator(devicesMessages, request.lang)('devices.title'), active: 'devices', body, flash, status: error === null ? 200 : 400 });
@@ -111,4 +113,6 @@ export const devicesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (a
   }));
 
   registerDevicesApi(app, ctx, stores);
+  registerDeviceRulesApi(app, ctx, (id) => stores.devices.get(id) !== null);
+  registerDeviceRulesForms(app, ctx, stores.overrides, formAction);
 };

@@ -37,6 +37,8 @@ export interface OverviewData {
   readonly protection: {
     readonly on: boolean;
     readonly paused: ReadonlyArray<{ readonly deviceId: string; readonly deviceName: string; readonly until: number }>;
+    /** Devices with all filtering turned off (override 'off'). */
+    readonly off: ReadonlyArray<{ readonly deviceId: string; readonly deviceName: string; readonly until: number }>;
     readonly blocked: ReadonlyArray<{ readonly deviceId: string; readonly deviceName: string; readonly until: number }>;
   };
   readonly upstreams: ReadonlyArray<{ readonly server: string; readonly down: boolean; readonly lastError: string | null }>;
@@ -88,6 +90,7 @@ export function readOverview(ctx: AdminContext, lang: Lang): OverviewData {
     protection: {
       on: true,
       paused: overrides.filter((o) => o.kind === 'pause').map(describe),
+      off: overrides.filter((o) => o.kind === 'off').map(describe),
       blocked: overrides.filter((o) => o.kind === 'block').map(describe),
     },
     upstreams: status.upstreams.map((u) => ({ server: u.server, down: u.down, lastError: u.lastError })),
@@ -124,7 +127,7 @@ export const overviewRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
     config: {
       doc: {
         summary: 'Protection state, upstream health, counters since start, today\'s blocked attempts per device, the latest blocked attempts and new devices to assign',
-        returns: '{ protection: { on, paused: [{ deviceId, deviceName, until }], blocked: [...] }, upstreams: [{ server, down, lastError }], startedAt, counters: { queries, blocked }, today: { from, to, date, devices: [{ device, deviceName, count }] }, latest: [{ time, device, deviceName, name, qtype, category, categoryTitle, list, rule }], newDevices: [{ id, name, ip, lastSeen }], notices: { relays: [{ relay, problem: passes|unchecked|range, mac, subnet, port }], deviceCap: { since, lastAt, refused } | null, floods: [{ client, device, deviceName, first, last, dropped }] } }',
+        returns: '{ protection: { on, paused: [{ deviceId, deviceName, until }], off: [...], blocked: [...] }, upstreams: [{ server, down, lastError }], startedAt, counters: { queries, blocked }, today: { from, to, date, devices: [{ device, deviceName, count }] }, latest: [{ time, device, deviceName, name, qtype, category, categoryTitle, list, rule }], newDevices: [{ id, name, ip, lastSeen }], notices: { relays: [{ relay, problem: passes|unchecked|range, mac, subnet, port }], deviceCap: { since, lastAt, refused } | null, floods: [{ client, device, deviceName, first, last, dropped }] } }',
       },
     },
   }, async (request) => readOverview(ctx, request.lang));

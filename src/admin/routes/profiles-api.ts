@@ -18,6 +18,7 @@ import {
   profileRuleSchema, slugifyProfileId,
 } from '../schemas/profiles.js';
 import { knownCategoryIds, profileCategories } from './profiles-categories.js';
+import { checkServiceIds } from './services-api.js';
 
 /** What the profiles routes share. */
 export interface ProfileDeps {
@@ -89,10 +90,11 @@ export function registerProfilesApi(app: FastifyInstance, deps: ProfileDeps): vo
   app.get('/api/profiles/:id', { config: { doc: { summary: 'One profile, with every category it may block (title, blocked, explicit choice, preset default)', returns: 'the profile' } } },
     async (request) => profileJson(deps, mustGetProfile(deps, profileParamsSchema.parse(request.params).id), request.lang, true));
 
-  app.patch('/api/profiles/:id', { config: { doc: { summary: 'Renames a profile, switches SafeSearch, blocks (true) or allows (false) categories, or resets them (null)', body: profilePatchSchema, returns: 'the profile' } } }, async (request) => {
+  app.patch('/api/profiles/:id', { config: { doc: { summary: 'Renames a profile, switches SafeSearch, blocks (true) or allows (false) categories or single services, or resets them (null)', body: profilePatchSchema, returns: 'the profile' } } }, async (request) => {
     const id = idOf(request.params);
     const patch = profilePatchSchema.parse(request.body);
     checkCategoryIds(deps, Object.keys(patch.categories ?? {}));
+    checkServiceIds(deps.ctx.policy.catalog, Object.keys(patch.services ?? {}), ['services']);
     const updated = profiles.update(id, patch);
     await ctx.changed();
     return profileJson(deps, updated, request.lang, true);

@@ -8,8 +8,9 @@ import type Database from 'better-sqlite3';
 import type { LoadedCatalog } from '../../blocklists/load-catalog.js';
 import { createSubscriptionStore } from '../../blocklists/subscriptions/subscription-store.js';
 import type { Profile } from '../../policy/model.js';
-import { isListOn } from '../../policy/profile-matchers.js';
+import { categoriesOn, isListOn } from '../../policy/profile-matchers.js';
 import type { Lang } from '../page/i18n.js';
+import type { ServiceChoice, ServiceGroup } from '../views/profiles-services.js';
 
 /** One category as a profile page shows it. */
 export interface CategoryChoice {
@@ -56,6 +57,18 @@ export function profileCategories(profile: Profile, loaded: Pick<LoadedCatalog, 
     choice(id, entries[0]!.title[lang], entries.map((e) => e.description[lang]).join(' '), true));
   const others = knownCategoryIds(loaded, db).filter((id) => !groups.has(id)).sort().map((id) => choice(id, id, '', false));
   return [...fromCatalog, ...others];
+}
+
+/** The catalog's services grouped by category (groups by title, services by name), with what the profile does with each. */
+export function serviceGroups(profile: Profile, loaded: Pick<LoadedCatalog, 'catalog' | 'compiled' | 'services'>, lang: Lang): ServiceGroup[] {
+  const on = new Set(categoriesOn(profile, loaded));
+  const byCategory = new Map<string, ServiceChoice[]>();
+  for (const service of [...loaded.services.services].sort((a, b) => a.name[lang].localeCompare(b.name[lang], lang))) {
+    const list = byCategory.get(service.category) ?? [];
+    list.push({ service, explicit: profile.services[service.id] ?? null, categoryBlocked: on.has(service.category) });
+    byCategory.set(service.category, list);
+  }
+  return [...byCategory].map(([category, services]) => ({ title: categoryTitle(category, loaded, lang), services })).sort((a, b) => a.title.localeCompare(b.title, lang));
 }
 
 /** The localized title of a category id (the catalog's first entry of it), else the id. */

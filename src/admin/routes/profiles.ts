@@ -18,6 +18,9 @@ import {
 } from '../schemas/profiles.js';
 import { renderProfileEditBody, type ProfileSection } from '../views/profiles-edit.js';
 import { profilePath, renderProfilesBody } from '../views/profiles.js';
+import { servicesFromForm } from '../views/profiles-services.js';
+import { serviceGroups } from './profiles-categories.js';
+import { checkServiceIds, registerServicesApi } from './services-api.js';
 import { checkCategoryIds, createProfile, mustGetProfile, profileDeps, registerProfilesApi, type ProfileDeps } from './profiles-api.js';
 import { categoryTitle, profileCategories } from './profiles-categories.js';
 import { localizeProfile } from '../views/profile-names.js';
@@ -75,7 +78,7 @@ export const profilesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
       devices: deps.devices.list().filter((d) => (d.profileId ?? defaultId) === profile.id).length,
       windows: deps.schedules.list(profile.id).length,
       categories: profileCategories(profile, ctx.policy.catalog, ctx.db, request.lang),
-      rules: profiles.rules(profile.id), error,
+      rules: profiles.rules(profile.id), services: serviceGroups(profile, ctx.policy.catalog, request.lang), error,
     });
     return sendPage(request, reply, { title: profile.name, active: 'profiles', body, flash: error ? null : savedFlash(request), status: error ? 400 : 200 });
   };
@@ -123,7 +126,9 @@ export const profilesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
 
   app.post('/profiles/:id/filtering', profileForm('filter', () => 'profiles.error.category', (id, body) => {
     const { patch, safeSearch } = categoryPatch(deps, id, body);
-    profiles.update(id, { categories: patch, safeSearch });
+    const services = servicesFromForm(body);
+    checkServiceIds(ctx.policy.catalog, Object.keys(services), ['services']);
+    profiles.update(id, { categories: patch, safeSearch, services });
   }));
 
   app.post('/profiles/:id/reset', profileForm('filter', () => 'profiles.error.category', (id, body) => {
@@ -156,4 +161,5 @@ export const profilesRoutes: FastifyPluginAsync<{ ctx: AdminContext }> = async (
   });
 
   registerProfilesApi(app, deps);
+  registerServicesApi(app, deps.ctx, deps.profiles);
 };

@@ -49,9 +49,10 @@ export async function saveWindow(deps: ScheduleDeps, profileId: string, input: S
   const issues: z.core.$ZodRawIssue[] = [];
   if (deps.profiles.get(profileId) === null) issues.push({ code: 'custom', path: ['profileId'], message: `no profile '${profileId}'`, input: profileId });
   if (input.mode === 'block') {
-    const known = new Set(knownCategoryIds(deps.ctx.policy.catalog, deps.ctx.db));
+    // A block window may name single services (TikTok) besides categories.
+    const known = new Set([...knownCategoryIds(deps.ctx.policy.catalog, deps.ctx.db), ...deps.ctx.policy.catalog.services.services.map((s) => s.id)]);
     (input.categories ?? []).forEach((c, i) => {
-      if (!known.has(c)) issues.push({ code: 'custom', path: ['categories', i], message: `unknown category '${c}'`, input: c });
+      if (!known.has(c)) issues.push({ code: 'custom', path: ['categories', i], message: `unknown category or service '${c}'`, input: c });
     });
   }
   if (issues.length > 0) throw new z.ZodError(issues as z.core.$ZodIssue[]);
@@ -72,6 +73,21 @@ export function windowJson(w: ScheduleWindow, lang: Lang): Record<string, unknow
   };
 }
 
+/**
+ * Parses a POST/PUT body. A bedtime `allow` entry that is a catalog service id (no dot: the window
+ * schema only reads names) is set aside before parsing and put back first: every domain of that
+ * service stays allowed at bedtime.
+ */
+function parseBody(deps: ScheduleDeps, body: unknown): z.infer<typeof scheduleBodySchema> {
+  const raw = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  const allow = Array.isArray(raw?.allow) ? (raw.allow as unknown[]) : [];
+  const isService = (e: unknown): e is string => typeof e === 'string' && deps.ctx.policy.catalog.services.get(e.trim().toLowerCase()) !== undefined;
+  const services = allow.filter(isService).map((e) => e.trim().toLowerCase());
+  if (services.length === 0) return scheduleBodySchema.parse(body);
+  const parsed = scheduleBodySchema.parse({ ...raw, allow: allow.filter((e) => !isService(e)) });
+  return { ...parsed, allow: [...new Set([...services, ...(parsed.allow ?? [])])] };
+}
+
 /** Registers /api/schedules… on `app`. */
 export function registerSchedulesApi(app: FastifyInstance, deps: ScheduleDeps): void {
   const { ctx, schedules } = deps;
@@ -83,7 +99,7 @@ export function registerSchedulesApi(app: FastifyInstance, deps: ScheduleDeps): 
   });
 
   app.post('/api/schedules', { config: { doc: { summary: "Adds a window to a profile (end earlier than start runs overnight; equal times are 24 h)", body: scheduleBodySchema, returns: '201 and the window' } } }, async (request, reply) => {
-    const { profileId, ...input } = scheduleBodySchema.parse(request.body);
+    const { profileId, ...input } = parseBody(deps, request.body);
     const saved = await saveWindow(deps, profileId, input);
     return reply.code(201).send(windowJson(saved, request.lang));
   });
@@ -93,7 +109,7 @@ export function registerSchedulesApi(app: FastifyInstance, deps: ScheduleDeps): 
 
   app.put('/api/schedules/:id', { config: { doc: { summary: 'Replaces a window (every field, as for POST)', body: scheduleBodySchema, returns: 'the window' } } }, async (request) => {
     const id = mustGetWindow(deps, windowIdOf(request.params)).id;
-    const { profileId, ...input } = scheduleBodySchema.parse(request.body);
+    const { profileId, ...input } = parseBody(deps, request.body);
     return windowJson(await saveWindow(deps, profileId, input, id), request.lang);
   });
 

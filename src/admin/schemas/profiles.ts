@@ -24,11 +24,16 @@ export const profileCreateSchema = z.strictObject({
   from: profileIdSchema.optional(),
 });
 
-/** PATCH /api/profiles/:id: categories map id → blocked (true), allowed (false), or null (back to the preset). */
+/**
+ * PATCH /api/profiles/:id: categories map id → blocked (true), allowed (false), or null (back to
+ * the preset); services map a catalog service id → blocked or allowed as a whole, or null (it
+ * follows its category again).
+ */
 export const profilePatchSchema = z.strictObject({
   name: profileName.optional(),
   safeSearch: z.boolean().optional(),
   categories: z.record(categoryId, z.boolean().nullable()).optional(),
+  services: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a service id (see GET /api/services)' }), z.boolean().nullable()).optional(),
 });
 
 /** POST /api/profiles/:id/rules. */

@@ -29,6 +29,8 @@ export interface ActivityRow {
   /** The list id, or what it is for people (a subscription's URL, a catalog title). */
   readonly listLabel: string;
   readonly rule: string;
+  /** The catalog service the name belongs to, in the page's language ("Yubo" beside "yellw.co"), or null. */
+  readonly service: string | null;
 }
 
 export interface ActivityView {
@@ -89,7 +91,7 @@ function table(v: ActivityView, rows: readonly ActivityRow[]): SafeHtml {
         <tr>
           <td data-label="${t('col.time')}"><time datetime="${new Date(r.time).toISOString()}">${formatDateTime(r.time, v.lang, v.timeZone)}</time></td>
           <td data-label="${t('col.device')}">${r.deviceName}</td>
-          <td data-label="${t('col.name')}" class="name">${r.name}</td>
+          <td data-label="${t('col.name')}" class="name">${r.service === null ? '' : html`<strong class="service-name">${r.service}</strong> `}${r.name}</td>
           <td data-label="${t('col.type')}">${r.qtype}</td>
           <td data-label="${t('col.category')}">${categoryTitle(r.category, v.catalog, v.lang)}</td>
           <td data-label="${t('col.list')}" class="name">${r.listLabel}</td>

@@ -12,6 +12,7 @@ import { html, type SafeHtml } from '../page/html.js';
 import { formatDateTime, translator, type Lang, type Translate } from '../page/i18n.js';
 import { BLOCK_CHOICES, PAUSE_CHOICES } from '../schemas/pause.js';
 import { formatAgo, formatClock, formatLeft } from './devices-time.js';
+import { deviceRulesSection, turnOffForm, type DeviceRuleView } from './devices-rules.js';
 
 type T = Translate<keyof (typeof devicesMessages)['en']>;
 
@@ -32,6 +33,8 @@ export interface DevicesView {
   readonly profiles: readonly Profile[];
   readonly defaultProfile: Profile;
   readonly overrides: ReadonlyMap<string, Override>;
+  /** Each device's own rules (issue 11); a device without any may be missing. */
+  readonly rules?: ReadonlyMap<string, readonly DeviceRuleView[]>;
   readonly error?: DeviceFormError | null;
   /** Which page of the devices this is (absent: all devices are given). */
   readonly paging?: { readonly page: number; readonly pages: number; readonly total: number; readonly newCount: number };
@@ -83,7 +86,7 @@ function details(view: DevicesView, device: Device, n: number, t: T): SafeHtml {
 function overrideText(view: DevicesView, override: Override | undefined, t: T): string {
   if (override === undefined) return t('devices.override.none');
   const params = { left: formatLeft(override.until, view.now, view.lang), until: formatClock(override.until, view.now, view.lang, view.timeZone) };
-  return override.kind === 'pause' ? t('devices.override.pause', params) : t('devices.override.block', params);
+  return t(override.kind === 'pause' ? 'devices.override.pause' : override.kind === 'off' ? 'devices.override.off' : 'devices.override.block', params);
 }
 
 function nowSection(view: DevicesView, device: Device, n: number, t: T): SafeHtml {
@@ -100,6 +103,7 @@ function nowSection(view: DevicesView, device: Device, n: number, t: T): SafeHtm
           <label for="pause-${n}">${t('devices.pause.label')}</label>
           <select id="pause-${n}" name="minutes">${PAUSE_CHOICES.map((m) => html`<option value="${m}"${m === 30 ? html` selected` : ''}>${duration(m, t)}</option>`)}</select>
         </div>
+        <p class="muted">${t('devices.pause.help')}</p>
         <button type="submit" class="btn">${t('devices.pause.button')}</button>
       </form>
       <form method="post" action="${devicePath(device.id, 'block')}" class="stack">
@@ -126,6 +130,8 @@ function deviceCard(view: DevicesView, device: Device, n: number, t: T): SafeHtm
     ${details(view, device, n, t)}
     ${settingsForm(view, device, n, t)}
     ${nowSection(view, device, n, t)}
+    ${turnOffForm(device, n, view.csrf, (m) => duration(m, t), t)}
+    ${deviceRulesSection(device, view.rules?.get(device.id) ?? [], n, view.csrf, t)}
     <details>
       <summary>${t('devices.forget')}</summary>
       <form method="post" action="${devicePath(device.id, 'forget')}" class="stack" data-confirm="${t('devices.forget.confirm', { name: deviceLabel(device) })}">

@@ -19,6 +19,7 @@ function protection(data: OverviewData, t: T, when: (ms: number) => string): Saf
       <p role="status"><span class="badge ok">${t('protection.on')}</span></p>
       ${paused.length > 0 ? html`<p><span class="badge warn">${t('protection.paused', { count: paused.length })}</span></p>${list(paused)}` : ''}
       ${blocked.length > 0 ? html`<p>${t('protection.blocked', { count: blocked.length })}</p>${list(blocked)}` : ''}
+      ${data.protection.off.length > 0 ? html`<p><span class="badge warn">${t('protection.off', { count: data.protection.off.length })}</span></p>${list(data.protection.off)}` : ''}
     </section>`;
 }
 

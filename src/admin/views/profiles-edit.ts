@@ -10,6 +10,7 @@ import { html, type SafeHtml } from '../page/html.js';
 import { translator, type Lang } from '../page/i18n.js';
 import type { CategoryChoice } from '../routes/profiles-categories.js';
 import { presetName, profilePath, type ProfilesT } from './profiles.js';
+import { servicesFieldset, type ServiceGroup } from './profiles-services.js';
 
 /** Which part of the page a failed form belongs to. */
 export type ProfileSection = 'rename' | 'filter' | 'rules' | 'delete';
@@ -24,6 +25,8 @@ export interface ProfileEditView {
   readonly windows: number;
   readonly categories: readonly CategoryChoice[];
   readonly rules: readonly ProfileRule[];
+  /** The catalog's services by category (empty when the catalog lists none). */
+  readonly services: readonly ServiceGroup[];
   readonly error?: { readonly section: ProfileSection; readonly message: string; readonly draft?: Readonly<Record<string, string>> } | null;
 }
 
@@ -76,6 +79,7 @@ function filterForm(view: ProfileEditView, t: ProfilesT): SafeHtml {
         <p class="muted">${t('profile.others.help')}</p>
         ${others.map((c) => categoryField(view, c, t))}
       </fieldset>`}
+      ${servicesFieldset(view.services, view.lang, t)}
       <fieldset>
         <legend>${t('profile.safeSearch')}</legend>
         <div class="field">

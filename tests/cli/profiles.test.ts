@@ -18,7 +18,7 @@ describe('vigie profiles', { timeout: 60_000 }, () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+NAME\s+BASE\s+SAFESEARCH\s+DEVICES\s+WINDOWS\s+RULES\s+DEFAULT\s+BLOCKED CATEGORIES$/);
-    expect(lines.find((l) => l.startsWith('child '))).toMatch(/^child\s+Child\s+child\s+on\s+1\s+0\s+0\s+yes\s+anonymous-chat, bypass, dating, random-video-chat, teen-meetup$/);
+    expect(lines.find((l) => l.startsWith('child '))).toMatch(/^child\s+Child\s+child\s+on\s+1\s+0\s+0\s+yes\s+adult, anonymous-chat, bypass, dating, random-video-chat, teen-meetup$/);
     expect(lines.find((l) => l.startsWith('unfiltered '))).toMatch(/^unfiltered\s+Unfiltered\s+unfiltered\s+off\s+0\s+0\s+0\s+\(none\)$/);
     const json = JSON.parse(cli.run(['profiles', '--json']).stdout);
     expect(json.find((p: { id: string }) => p.id === 'adult')).toMatchObject({ base: 'adult', safeSearch: false, isDefault: false, devices: 0, blockedCategories: ['bypass'] });
@@ -30,9 +30,9 @@ describe('vigie profiles', { timeout: 60_000 }, () => {
     expect(r.stdout).toBe('added profile lea "Léa" (a copy of teen, base teen)\n');
     r = cli.run(['profiles', 'set', 'lea', '--block', 'social-media,gaming', '--allow-category', 'dating', '--safe-search', 'off']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('profile lea "Léa": SafeSearch off; blocks anonymous-chat, bypass, gaming, random-video-chat, social-media\n');
+    expect(r.stdout).toBe('profile lea "Léa": SafeSearch off; blocks adult, anonymous-chat, bypass, gaming, random-video-chat, social-media\n');
     r = cli.run(['profiles', 'set', 'lea', '--reset', 'dating,gaming', '--name', 'Léa (12)']);
-    expect(r.stdout).toBe('profile lea "Léa (12)": SafeSearch off; blocks anonymous-chat, bypass, dating, random-video-chat, social-media\n');
+    expect(r.stdout).toBe('profile lea "Léa (12)": SafeSearch off; blocks adult, anonymous-chat, bypass, dating, random-video-chat, social-media\n');
     const lea = JSON.parse(cli.run(['profiles', '--json']).stdout).find((p: { id: string }) => p.id === 'lea');
     expect(lea).toMatchObject({ categories: { 'social-media': true }, safeSearch: false, base: 'teen', builtIn: false });
   });

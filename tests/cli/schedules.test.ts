@@ -49,7 +49,7 @@ describe('vigie schedules', { timeout: 60_000 }, () => {
     [['child', '--days', 'mon-fri', '--from', '25:00', '--to', '07:00', '--bedtime'], 2, 'vigie schedules: --from: must be a time HH:MM between 00:00 and 23:59\n'],
     [['child', '--days', 'mon-fri', '--from', '21:00', '--to', '7h', '--bedtime'], 2, 'vigie schedules: --to: must be a time HH:MM between 00:00 and 24:00\n'],
     [['child', '--days', 'blursday', '--from', '21:00', '--to', '07:00', '--bedtime'], 2, "vigie schedules: --days: cannot read 'blursday' (try mon-fri, sun-thu, weekend, all or mon,wed)\n"],
-    [['child', ...SCHOOL_NIGHTS, '--block', 'tiktok'], 2, "vigie schedules: --block: unknown category or service 'tiktok' (see vigie services)\n"],
+    [['child', ...SCHOOL_NIGHTS, '--block', 'no-such-app'], 2, "vigie schedules: --block: unknown category or service 'no-such-app' (see vigie services)\n"],
     [['child', ...SCHOOL_NIGHTS], 2, 'vigie schedules: needs --block ID,... (categories or services to block) or --bedtime (block everything)\n'],
     [['child', ...SCHOOL_NIGHTS, '--block', 'gaming', '--bedtime'], 2, 'vigie schedules: choose --block CAT,... or --bedtime, not both\n'],
     [['child', ...SCHOOL_NIGHTS, '--block', 'gaming', '--allow', 'wikipedia.org'], 2, 'vigie schedules: --allow goes with --bedtime (a --block window only adds categories)\n'],

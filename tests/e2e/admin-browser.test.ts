@@ -195,14 +195,16 @@ describe.runIf(existsSync(CHROMIUM)).each(RUNS)('the admin page on a $name', (ru
     expect(lea.decide('roblox.com', FRIDAY_22H)).toBeNull();
   });
 
-  it('pausing Léa’s filtering for 30 minutes opens tinder.com for her; ending the pause blocks it again', { timeout: 60_000 }, async () => {
+  it('pausing Léa’s filtering for 30 minutes (reward time) keeps dating sites blocked for her; the pause shows and ends', { timeout: 60_000 }, async () => {
     await nav('/devices');
     expect(await page.inputValue(`${LEA_CARD} form[action$="/pause"] select[name=minutes]`)).toBe('30');
     await page.selectOption(`${LEA_CARD} form[action$="/pause"] select[name=minutes]`, '30');
     await submit(page, `${LEA_CARD} form[action$="/pause"] button[type=submit]`);
     expect(where(page)).toBe('/devices?saved=1');
     expect(await text(LEA_CARD)).toContain(run.text.paused);
-    expect(await addressOf(vigie.port, 'tinder.com', LEA)).toBe('127.6.0.1');
+    // A pause lifts schedules and optional groups, never the protective lists (a VPN installed in
+    // 30 minutes stays for good): dating stays blocked. Only "turn everything off" opens it.
+    expect(await addressOf(vigie.port, 'tinder.com', LEA)).toBe('0.0.0.0');
     expect(await addressOf(vigie.port, 'tinder.com', SIBLING)).toBe('0.0.0.0');
     // The overview names the paused device.
     await nav('/');

@@ -32,7 +32,7 @@ let lists: FixtureLists;
 /** Runs the real CLI on the server's data directory, then applies the change as the stamp watcher would. */
 async function cli(args: string[]): Promise<string> {
   const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', VIGIE_DATA_DIR: vigie.dataDir, VIGIE_LISTS_DIR: lists.dir, VIGIE_UPSTREAMS: upstream.url, VIGIE_TZ: 'Europe/Paris' },
+    env: { PATH: process.env.PATH ?? '', VIGIE_LIST_UPDATES: 'off', VIGIE_DATA_DIR: vigie.dataDir, VIGIE_LISTS_DIR: lists.dir, VIGIE_UPSTREAMS: upstream.url, VIGIE_TZ: 'Europe/Paris' },
     encoding: 'utf8', timeout: 15_000,
   });
   expect(r.stderr).toBe('');

@@ -102,7 +102,7 @@ function shipped(v: ListsView, t: T): SafeHtml {
     <section aria-labelledby="shipped-title">
       <h2 id="shipped-title">${t('shipped.title')}</h2>
       <p class="muted">${t('shipped.intro')}</p>
-      ${v.data.listUpdates === 'off' ? html`<p><span class="badge warn">${t('shipped.updatesOff')}</span></p>` : ''}
+      ${v.data.listUpdates === 'off' ? html`<p class="flash warn">${t('shipped.updatesOff')}</p>` : ''}
       <ul>${v.data.shipped.map((s) => shippedEntry(s, v, t))}
       </ul>
     </section>`;

@@ -98,7 +98,7 @@ describe('the shipped lists/ directory', () => {
       return loaded.blocklist.explain(sample).some((d) => d.list === l.id) ? [l.id] : [];
     }));
     expect([...blockedBy].sort()).toEqual([
-      'adult', 'anonymous-chat', 'bypass', 'bypass-canaries', 'dating', 'hagezi-bypass', 'random-video-chat', 'sinfonietta-porn', 'teen-meetup',
+      'adult', 'anonymous-chat', 'bypass', 'bypass-canaries', 'dating', 'hagezi-bypass', 'random-video-chat', 'sinfonietta-porn', 'sw-dating', 'sw-tunnels', 'teen-meetup',
       'ut1-chat', 'ut1-dating', 'ut1-doh', 'ut1-vpn',
     ]);
   });

@@ -33,6 +33,7 @@ describe('vigie check --client', { timeout: 60_000 }, () => {
       'every matching rule:',
       '  category dating, list dating, rule tinder.com',
       '  category dating, list ut1-dating, rule tinder.com',
+      '  category dating, list sw-dating, rule tinder.com',
       '',
     ].join('\n'));
     r = cli.run(['check', 'www.tinder.com', '--client', '192.168.1.30']);

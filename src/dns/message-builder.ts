@@ -7,6 +7,9 @@ import { Flag, HEADER_SIZE, OPTION_EDE, QType } from './constants.js';
 import { encodeName } from './name-codec.js';
 import type { ExtendedError } from '../resolver/types.js';
 
+/** The OPCODE field of the header flags (RFC 1035 §4.1.1). */
+const OPCODE_MASK = 0x7800;
+
 /** Owner name as a pointer to the question's QNAME (offset 12, RFC 1035 §4.1.4). */
 export const QNAME_POINTER = Buffer.from([0xc0, HEADER_SIZE]);
 
@@ -44,7 +47,8 @@ export function buildResponse(spec: ResponseSpec): Buffer {
   for (const r of authority) size += recordSize(r);
   const out = Buffer.allocUnsafe(size);
   out.writeUInt16BE(spec.id, 0);
-  let flags = Flag.QR | Flag.RA | (spec.queryFlags & (Flag.RD | Flag.CD)) | (spec.rcode & 0xf);
+  // The OPCODE is copied from the query (RFC 1035 §4.1.1), also when it is refused as NOTIMP.
+  let flags = Flag.QR | Flag.RA | (spec.queryFlags & (Flag.RD | Flag.CD | OPCODE_MASK)) | (spec.rcode & 0xf);
   if (spec.authoritative) flags |= Flag.AA;
   out.writeUInt16BE(flags, 2);
   out.writeUInt16BE(spec.question.length > 0 ? 1 : 0, 4);

@@ -203,12 +203,15 @@ const devices = z
  * The boot configuration. Every leaf has a default, a description (the docs) and an env
  * variable (in {@link envRegistry}). Unknown keys are rejected so typos surface at boot.
  */
+/** The upstreams of a fresh install (public resolvers; every test and CLI call in a test overrides them). */
+export const DEFAULT_UPSTREAMS = [{ transport: 'udp', host: '1.1.1.1', port: 53 }, { transport: 'udp', host: '9.9.9.9', port: 53 }] as const;
+
 export const configSchema = z.strictObject({
   dns,
   admin,
   upstreams: field(
     z.array(upstream).min(1, { error: 'needs at least one upstream' })
-      .default([{ transport: 'udp', host: '1.1.1.1', port: 53 }, { transport: 'udp', host: '9.9.9.9', port: 53 }]),
+      .default(DEFAULT_UPSTREAMS.map((u) => ({ ...u }))),
     { env: 'VIGIE_UPSTREAMS', kind: 'list', docDefault: 'udp://1.1.1.1:53, udp://9.9.9.9:53' },
     'DNS servers queried for names that are not blocked, tried in order (comma list). Forms: udp://1.2.3.4:53, tcp://1.2.3.4:53, 1.2.3.4, 1.2.3.4:5353, [2606:4700::1111]:53, udp://[::1]:5300, ::1. IP literals only; port 53 and udp unless given.'),
   dataDir: field(z.string().min(1).default('./data'), { env: 'VIGIE_DATA_DIR', kind: 'string' },

@@ -81,8 +81,6 @@ const INSERT_SQL = `INSERT INTO blocked_attempts (time, client, name, qtype, cat
 // One marker per source and minute: later drops in the same minute add up.
 const FLOOD_SQL = `INSERT INTO blocked_floods (client, minute, device, first, last, dropped) VALUES (?, ?, ?, ?, ?, ?)
   ON CONFLICT (client, minute) DO UPDATE SET first = min(first, excluded.first), last = max(last, excluded.last), dropped = dropped + excluded.dropped`;
-/** Flood markers are kept this long. */
-const FLOOD_RETENTION_MS = 90 * 24 * 60 * 60_000;
 
 /** Rows a source lost in the current flush window. */
 interface Drops {
@@ -109,7 +107,6 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
   const clearTimer = deps.clearInterval ?? ((h) => clearInterval(h as NodeJS.Timeout));
   const insert = db.prepare(INSERT_SQL);
   const insertFlood = db.prepare(FLOOD_SQL);
-  const pruneFloods = db.prepare('DELETE FROM blocked_floods WHERE last < ?');
 
   // Rows per source (client address), in arrival order within a source. A flood from one source
   // fills only its own list, and it is that list that loses rows when the buffer is full.
@@ -124,7 +121,6 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
   let failedFlushes = 0;
   let failureStreak = 0;
   let lastFlushMs = 0;
-  let lastFloodPrune = -Infinity;
   let timer: IntervalHandle | undefined;
 
   /** Inserts the whole buffer and the flood markers; rows SQLite refuses individually are skipped. Returns the skip count. */
@@ -200,14 +196,6 @@ export function createBlockedLog(deps: BlockedLogDeps): BlockedLog {
     drops.clear();
     heaviest = null;
     size = 0;
-    if (started - lastFloodPrune >= 60 * 60_000) {
-      lastFloodPrune = started;
-      try {
-        pruneFloods.run(started - FLOOD_RETENTION_MS);
-      } catch (err) {
-        logger.warn({ err }, 'pruning old flood markers failed');
-      }
-    }
     written += count;
     rejected += skipped;
     failureStreak = 0;

@@ -55,7 +55,7 @@ export function fillConfig(db: Database.Database): void {
   subs.add({ url: SUB_URL, category: 'anonymous-chat' });
   const second = subs.add({ url: 'https://lists.example/dating.txt', category: 'dating' });
   subs.setEnabled(second.id, false);
-  createRuntimeSettingsStore({ db, config: { blockMode: 'null', upstreams: [] } }).update({ blockMode: 'nxdomain', upstreams: ['9.9.9.9', 'tcp://[2620:fe::fe]:53'], retentionDays: 30 });
+  createRuntimeSettingsStore({ db, config: { blockMode: 'null', upstreams: [] } }).update({ blockMode: 'nxdomain', upstreams: ['192.0.2.53', 'tcp://[2001:db8::53]:53'], retentionDays: 30 });
 }
 
 /** Everything a parent configured, read through the stores (what a restore must reproduce). */

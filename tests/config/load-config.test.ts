@@ -1,3 +1,4 @@
+import { DEFAULT_UPSTREAMS } from '../../src/config-schema.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,10 +30,7 @@ describe('loadConfig defaults', () => {
     expect(c).toEqual({
       dns: { hosts: ['0.0.0.0', '::'], port: 53 },
       admin: { host: '0.0.0.0', port: 8080, https: 'on', httpsPort: 8443, tlsCert: '', tlsKey: '' },
-      upstreams: [
-        { transport: 'udp', host: '1.1.1.1', port: 53 },
-        { transport: 'udp', host: '9.9.9.9', port: 53 },
-      ],
+      upstreams: DEFAULT_UPSTREAMS,
       dataDir: '/srv/vigie/data',
       listsDir: resolve(fileURLToPath(new URL('../../lists/', import.meta.url))),
       extraLists: [],

@@ -33,6 +33,23 @@ describe('log pruner', () => {
     }
   });
 
+  it('deletes flood markers past the retention with the attempts, and keeps the recent ones', async () => {
+    const db = openDatabase({ file: join(dir(), 'floods.db') });
+    try {
+      const now = Date.UTC(2026, 10, 28);
+      const mark = db.prepare('INSERT INTO blocked_floods (client, minute, device, first, last, dropped) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const [client, age] of [['192.0.2.1', 100], ['192.0.2.2', 91], ['192.0.2.3', 10]] as const) {
+        const at = now - age * DAY;
+        mark.run(client, Math.floor(at / 60_000), `ip:${client}`, at, at, 500);
+      }
+      const pruner = createLogPruner({ db, clock: () => now, retentionDays: () => 90, batchRows: 1 });
+      expect(await pruner.run()).toBe(2);
+      expect(db.prepare('SELECT client FROM blocked_floods').pluck().all()).toEqual(['192.0.2.3']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('stops between batches when stopped, and reports errors instead of throwing', async () => {
     const db = openDatabase({ file: join(dir(), 'logs2.db') });
     const errors: unknown[] = [];
